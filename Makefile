@@ -1,0 +1,39 @@
+# nsrs: the Linux 6.12 namespace core in Rust.
+#
+#   make run    build the nsrs kernel and boot it under QEMU (a shell, or the
+#               scripted demo when stdin is not a terminal)
+#   make test   build both kernels (nsrs and stock) and run every suite on both
+#
+# Both install what is missing first (Debian 12, as root).  Build output goes
+# to build/, which git ignores.
+
+.PHONY: run test deps tree kernels selftests check-harness clean distclean
+
+run:
+	@scripts/run.sh
+
+test:
+	@scripts/test.sh
+
+deps:
+	@scripts/install-deps.sh
+
+tree: deps
+	@scripts/prepare-tree.sh
+
+kernels: tree
+	@scripts/build-kernel.sh nsrs
+	@scripts/build-kernel.sh stock
+
+selftests: tree
+	@scripts/build-selftests.sh
+
+check-harness:
+	@scripts/test-harness.sh
+
+# Keeps the extracted tree; distclean removes everything built.
+clean:
+	rm -rf build/kernel-* build/initramfs-* build/selftests build/results
+
+distclean:
+	rm -rf build

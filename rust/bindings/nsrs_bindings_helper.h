@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Headers the nsrs abstractions in the kernel crate need bindings for.
+ *
+ * Included at the end of bindings_helper.h; empty unless CONFIG_NSRS=y, so
+ * the stock kernel's bindings do not change.
+ */
+
+#ifdef CONFIG_NSRS
+#include <linux/ns_common.h>
+#include <linux/pid_namespace.h>
+#include <linux/proc_ns.h>
+#include <linux/user_namespace.h>
+#include <uapi/linux/sched.h>
+#endif

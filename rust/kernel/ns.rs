@@ -1,0 +1,166 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Namespaces: the part every namespace type shares.
+//!
+//! Each of the eight namespace types embeds a `struct ns_common`: its inode number in nsfs, its
+//! operations (`struct proc_ns_operations`) and its reference count.
+//!
+//! C headers: [`include/linux/ns_common.h`](srctree/include/linux/ns_common.h) and
+//! [`include/linux/proc_ns.h`](srctree/include/linux/proc_ns.h).
+
+use crate::{
+    bindings,
+    str::CStr,
+    types::{AlwaysRefCounted, Opaque},
+};
+use core::ptr::NonNull;
+
+/// The type of a namespace, named after the `CLONE_NEW*` flag that creates one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NsType {
+    /// Mount namespace, `CLONE_NEWNS`.
+    Mnt,
+    /// Cgroup namespace, `CLONE_NEWCGROUP`.
+    Cgroup,
+    /// UTS namespace, `CLONE_NEWUTS`.
+    Uts,
+    /// IPC namespace, `CLONE_NEWIPC`.
+    Ipc,
+    /// User namespace, `CLONE_NEWUSER`.
+    User,
+    /// Pid namespace, `CLONE_NEWPID`.
+    Pid,
+    /// Network namespace, `CLONE_NEWNET`.
+    Net,
+    /// Time namespace, `CLONE_NEWTIME`.
+    Time,
+}
+
+impl NsType {
+    /// Returns the type whose `CLONE_NEW*` flag is `flag`, if there is one.
+    pub fn from_clone_flag(flag: u32) -> Option<Self> {
+        Some(match flag {
+            bindings::CLONE_NEWNS => Self::Mnt,
+            bindings::CLONE_NEWCGROUP => Self::Cgroup,
+            bindings::CLONE_NEWUTS => Self::Uts,
+            bindings::CLONE_NEWIPC => Self::Ipc,
+            bindings::CLONE_NEWUSER => Self::User,
+            bindings::CLONE_NEWPID => Self::Pid,
+            bindings::CLONE_NEWNET => Self::Net,
+            bindings::CLONE_NEWTIME => Self::Time,
+            _ => return None,
+        })
+    }
+}
+
+/// The `struct ns_common` embedded in a namespace.
+///
+/// # Invariants
+///
+/// The wrapped `ns_common` belongs to a namespace that is alive for as long as the reference to
+/// this object is: either through a counted reference ([`ARef<NsCommon>`]) or because it is one
+/// of the initial namespaces, which are never freed. Its `ops` point to the operations of its
+/// type, which are static.
+///
+/// [`ARef<NsCommon>`]: crate::types::ARef
+#[repr(transparent)]
+pub struct NsCommon(Opaque<bindings::ns_common>);
+
+// SAFETY: The fields of `ns_common` read here (`ops`, `inum`) never change after the namespace is
+// set up, and the refcount is atomic, so the object may be used from any thread.
+unsafe impl Sync for NsCommon {}
+
+// SAFETY: A namespace is not tied to the thread that created it; the last reference may be
+// dropped from any thread.
+unsafe impl Send for NsCommon {}
+
+impl NsCommon {
+    /// Creates a reference to the `ns_common` at `ptr`.
+    ///
+    /// # Safety
+    ///
+    /// `ptr` must point to the `ns_common` of a namespace that stays alive for `'a`.
+    pub unsafe fn from_raw<'a>(ptr: *const bindings::ns_common) -> &'a Self {
+        // SAFETY: `NsCommon` is a transparent wrapper of `ns_common`, and the caller guarantees
+        // the namespace outlives `'a`.
+        unsafe { &*ptr.cast() }
+    }
+
+    /// Returns the raw pointer to the `ns_common`.
+    pub fn as_raw(&self) -> *mut bindings::ns_common {
+        self.0.get()
+    }
+
+    fn ops(&self) -> &'static bindings::proc_ns_operations {
+        // SAFETY: By the type invariants `ops` points to the static operations of this type.
+        unsafe { &*(*self.as_raw()).ops }
+    }
+
+    /// Returns the inode number of the namespace in nsfs (`st_ino` of `/proc/<pid>/ns/<type>`).
+    pub fn inum(&self) -> u32 {
+        // SAFETY: By the type invariants the namespace is alive; `inum` is set before the
+        // namespace is published and never changes.
+        unsafe { (*self.as_raw()).inum }
+    }
+
+    /// Returns the type of the namespace.
+    pub fn ns_type(&self) -> NsType {
+        // Every `proc_ns_operations` carries the `CLONE_NEW*` flag of its type.
+        NsType::from_clone_flag(self.ops().type_ as u32)
+            .expect("proc_ns_operations with an unknown namespace type")
+    }
+
+    /// Returns the name of the namespace's type, as in `/proc/<pid>/ns/`: `"pid"`, `"net"`, ...
+    pub fn type_name(&self) -> &'static CStr {
+        // SAFETY: `name` of a static `proc_ns_operations` is a static NUL-terminated string.
+        unsafe { CStr::from_char_ptr(self.ops().name) }
+    }
+}
+
+// SAFETY: `inc_ref` and `dec_ref` use the namespace's own count in `ns_common`, which every
+// namespace type uses for its lifetime: `dec_ref` goes through the type's `->put`, which frees the
+// namespace when the count drops to zero.
+unsafe impl AlwaysRefCounted for NsCommon {
+    fn inc_ref(&self) {
+        // SAFETY: The namespace is alive by the type invariants, so its count is non-zero.
+        unsafe { bindings::refcount_inc(&raw mut (*self.as_raw()).count) };
+    }
+
+    unsafe fn dec_ref(obj: NonNull<Self>) {
+        // SAFETY: The caller owns a reference, which `->put` consumes.
+        unsafe { bindings::ns_common_put(obj.as_ptr().cast()) };
+    }
+}
+
+/// Returns the initial pid namespace's `ns_common`.
+///
+/// # Examples
+///
+/// ```
+/// use kernel::ns::{init_pid_ns, NsType};
+///
+/// let ns = init_pid_ns();
+/// assert_eq!(ns.ns_type(), NsType::Pid);
+/// assert_eq!(ns.inum(), kernel::bindings::PROC_PID_INIT_INO);
+/// assert_eq!(ns.type_name().as_bytes(), b"pid");
+/// ```
+pub fn init_pid_ns() -> &'static NsCommon {
+    // SAFETY: `init_pid_ns` is a static namespace that is never freed.
+    unsafe { NsCommon::from_raw(&raw const bindings::init_pid_ns.ns) }
+}
+
+/// Returns the initial user namespace's `ns_common`.
+///
+/// # Examples
+///
+/// ```
+/// use kernel::ns::{init_user_ns, NsType};
+///
+/// let ns = init_user_ns();
+/// assert_eq!(ns.ns_type(), NsType::User);
+/// assert_eq!(ns.inum(), kernel::bindings::PROC_USER_INIT_INO);
+/// ```
+pub fn init_user_ns() -> &'static NsCommon {
+    // SAFETY: `init_user_ns` is a static namespace that is never freed.
+    unsafe { NsCommon::from_raw(&raw const bindings::init_user_ns.ns) }
+}

@@ -1,0 +1,30 @@
+#!/bin/bash
+# Build build/initramfs-<flavor>.cpio.gz: busybox-static, the guest scripts in
+# guest/, the kselftests from build/selftests, /etc/passwd with nobody, and the
+# kernel's .config at /boot/config (and /boot/config-<release>).
+set -euo pipefail
+. "$(dirname "$0")/env.sh"
+
+flavor=${1:?usage: build-initramfs.sh nsrs|stock}
+kout=$build/kernel-$flavor
+stage=$build/initramfs-$flavor
+image=$build/initramfs-$flavor.cpio.gz
+
+rm -rf "$stage"
+mkdir -p "$stage"/{bin,sbin,etc,proc,sys,dev,tmp,run,boot,root}
+cp /bin/busybox "$stage/bin/"
+for applet in $(/bin/busybox --list); do
+	[ -e "$stage/bin/$applet" ] || ln -s busybox "$stage/bin/$applet"
+done
+mknod -m 600 "$stage/dev/console" c 5 1
+install -m 755 "$top/guest/init" "$stage/init"
+install -m 755 "$top/guest/poweroff" "$stage/sbin/poweroff"
+install -m 755 "$top/guest/nsrs-run-tests" "$top/guest/nsrs-demo" "$stage/bin/"
+install -m 644 "$top/guest/profile" "$stage/etc/profile"
+printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n' >"$stage/etc/passwd"
+printf 'root:x:0:\nnogroup:x:65534:\n' >"$stage/etc/group"
+cp "$kout/.config" "$stage/boot/config"
+ln -s config "$stage/boot/config-$(cat "$kout/include/config/kernel.release")"
+cp -a "$build/selftests" "$stage/kselftest"
+(cd "$stage" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) | gzip -1 >"$image"
+printf '==> [initramfs-%s] %s (%s)\n' "$flavor" "${image#$top/}" "$(du -h "$image" | cut -f1)"

@@ -1,0 +1,103 @@
+#!/bin/bash
+# Prepare the patched kernel tree: extract the Debian linux-source tarball,
+# apply patches/*.patch in order, and link the project's sources in.
+#
+# Re-running is cheap: an unchanged series is left alone, a changed one is
+# reverted and re-applied (only the files it touches get new timestamps), and
+# the links are refreshed.  Files that are linked, not copied, so editing a
+# Rust file in src/ or rust/ is seen by the next incremental build.
+#
+# Environment: NSRS_TREE (default build/linux), NSRS_PATCHES (default
+# patches/), KERNEL_TARBALL (default /usr/src/linux-source-6.12.tar.xz).
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+tree=${NSRS_TREE:-$top/build/linux}
+patches=${NSRS_PATCHES:-$top/patches}
+tarball=${KERNEL_TARBALL:-/usr/src/linux-source-6.12.tar.xz}
+state=$tree/.nsrs	# what was applied: a copy of the series
+
+log() { printf '==> [tree] %s\n' "$*"; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+kernel_version() {
+	awk -F' = ' '$1 == "VERSION" { v = $2 } $1 == "PATCHLEVEL" { p = $2 }
+		$1 == "SUBLEVEL" { s = $2 } END { print v "." p "." s }' "$tree/Makefile"
+}
+
+extract() {
+	[ -f "$tarball" ] || die "kernel source $tarball not found (install linux-source-6.12)"
+	log "extracting $(basename "$tarball") into $tree (about 30 s)"
+	rm -rf "$tree" "$tree.tmp"
+	mkdir -p "$tree.tmp"
+	tar -xf "$tarball" -C "$tree.tmp" --strip-components=1
+	mv "$tree.tmp" "$tree"
+	mkdir -p "$state/applied"
+}
+
+series_unchanged() {
+	diff -rq "$patches" "$state/applied" >/dev/null 2>&1
+}
+
+# Revert what is applied, newest first; false if that fails.
+revert_applied() {
+	local p
+	for p in $(ls "$state/applied"/*.patch 2>/dev/null | sort -r); do
+		patch -d "$tree" -p1 -R -s --batch <"$p" >/dev/null || return 1
+		rm "$p"
+	done
+}
+
+apply_series() {
+	local p name out
+	for p in "$patches"/*.patch; do
+		[ -e "$p" ] || continue
+		name=$(basename "$p")
+		if ! out=$(patch -d "$tree" -p1 -s --batch --dry-run <"$p" 2>&1); then
+			printf '%s\n' "$out" >&2
+			die "patch $name does not apply to Linux $(kernel_version) (from $tarball)"
+		fi
+		patch -d "$tree" -p1 -s --batch <"$p"
+		cp "$p" "$state/applied/"
+		log "applied $name"
+	done
+}
+
+# Link every file under $1 of the project into the tree at the same path.
+# A link may replace an earlier link, never a file of the kernel's own.
+link_files() {
+	local dir=$1 f dst
+	[ -d "$top/$dir" ] || return 0
+	while IFS= read -r f; do
+		dst=$tree/$f
+		if [ -e "$dst" ] && [ ! -L "$dst" ]; then
+			die "$f would replace the kernel's own file"
+		fi
+		mkdir -p "$(dirname "$dst")"
+		ln -sfn "$top/$f" "$dst"
+	done < <(cd "$top" && find "$dir" -type f ! -name '*~' ! -name '.*' | sort)
+}
+
+# Drop links left over from files the project no longer has.
+prune_links() {
+	find "$tree/nsrs" "$tree/rust" "$tree/tools/testing/selftests" \
+		-type l -lname "$top/*" ! -exec test -e {} \; -print 2>/dev/null |
+		xargs -r rm -f
+}
+
+[ -f "$tree/Makefile" ] || extract
+if ! series_unchanged; then
+	if [ -n "$(ls "$state/applied" 2>/dev/null)" ]; then
+		log "patch series changed: reverting the old one"
+		revert_applied || extract
+	fi
+	apply_series
+fi
+
+mkdir -p "$tree/nsrs"
+ln -sfn "$top/Kbuild" "$tree/nsrs/Kbuild"
+ln -sfn "$top/src" "$tree/nsrs/src"
+link_files rust
+link_files tools/testing/selftests
+prune_links
+log "Linux $(kernel_version) with $(ls "$state/applied" | wc -l) nsrs patches, sources linked"

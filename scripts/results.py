@@ -1,0 +1,228 @@
+#!/usr/bin/env python3
+"""Turn guest console logs into test results, and judge them.
+
+  results.py parse KERNEL CONSOLE_LOG    one line per test on stdout:
+                                         PASS|FAIL|SKIP <kernel> <suite>/<test>[  # note]
+  results.py judge EXPECTED RESULTS...   applies the expected set, compares the nsrs
+                                         kernel with the stock one, prints every result
+                                         and "N passed, N failed"; exits 1 on any failure
+
+The console log holds KUnit's KTAP output from boot, then the kselftests the
+guest ran, each framed by NSRS-TEST-BEGIN/END markers, and anything the kernel
+printed.  A kernel problem anywhere in it (panic, Oops, BUG, WARNING, KASAN,
+lockdep, hung task, RCU stall) is a failed test of its own.
+"""
+import re
+import sys
+
+# Kernel reports that fail a run wherever they appear in the console log.
+KERNEL_PROBLEMS = [
+    ("panic", re.compile(r"Kernel panic - not syncing")),
+    ("oops", re.compile(r"^\s*Oops: |\bOops\b.*\[#\d+\]")),
+    ("bug", re.compile(r"^\s*(kernel )?BUG: ")),
+    ("warning", re.compile(r"^\s*WARNING: ")),
+    ("kasan", re.compile(r"KASAN: ")),
+    ("ubsan", re.compile(r"UBSAN: ")),
+    ("lockdep", re.compile(r"possible (circular|recursive) locking|inconsistent lock state")),
+    ("hung-task", re.compile(r"INFO: task .* blocked for more than")),
+    ("rcu-stall", re.compile(r"rcu: INFO: .* detected stalls")),
+]
+
+TAP_RESULT = re.compile(r"^(\s*)(ok|not ok) (\d+) ?-? ?(.*)$")
+KUNIT_SUBTEST = re.compile(r"^(\s*)# Subtest: (\S+)")
+BEGIN = re.compile(r"^NSRS-TEST-BEGIN (\S+)")
+END = re.compile(r"^NSRS-TEST-END (\S+) rc=(\d+)")
+RC_SKIP = 4  # kselftest's KSFT_SKIP
+
+
+def tap_status(ok, desc):
+    """PASS, FAIL or SKIP for a TAP result line, and its name."""
+    name, _, directive = desc.partition(" # ")
+    directive = directive.strip().upper()
+    if directive.startswith("SKIP"):
+        return "SKIP", name.strip()
+    if ok == "ok" or directive.startswith("XFAIL"):
+        return "PASS", name.strip()
+    return "FAIL", name.strip()
+
+
+def clean(name):
+    return re.sub(r"[^A-Za-z0-9_.,:=+-]+", "_", name).strip("_") or "unnamed"
+
+
+class Parser:
+    def __init__(self, kernel):
+        self.kernel = kernel
+        self.results = []  # (status, test, note)
+        self.seen = set()
+
+    def add(self, status, test, note=""):
+        base, n = test, 1
+        while test in self.seen:
+            n += 1
+            test = f"{base}#{n}"
+        self.seen.add(test)
+        self.results.append((status, test, note))
+
+    def kunit_line(self, line, suites):
+        m = KUNIT_SUBTEST.match(line)
+        if m:
+            depth = len(m.group(1)) // 4
+            del suites[depth:]
+            suites.append(m.group(2))
+            return
+        m = TAP_RESULT.match(line)
+        if not m or not suites:
+            return
+        depth = len(m.group(1)) // 4
+        status, name = tap_status(m.group(2), m.group(4))
+        # Depth 0 closes a suite whose cases were recorded one by one.
+        if depth >= 1 and depth <= len(suites):
+            self.add(status, f"kunit/{suites[depth - 1]}.{clean(name)}")
+
+    def kselftest_block(self, test, lines, rc):
+        subtests = 0
+        for line in lines:
+            m = TAP_RESULT.match(line)
+            if m and not m.group(1):
+                status, name = tap_status(m.group(2), m.group(4))
+                self.add(status, f"{test}/{clean(name)}")
+                subtests += 1
+        if rc is None:
+            self.add("FAIL", test, "no end marker: the guest crashed or timed out")
+        elif rc == 0:
+            self.add("PASS", test)
+        elif rc == RC_SKIP:
+            self.add("SKIP", test)
+        elif rc == 137:
+            self.add("FAIL", test, "killed by the guest's per-test timeout")
+        else:
+            self.add("FAIL", test, f"exit status {rc}")
+
+    def parse(self, text):
+        suites, block, block_lines = [], None, []
+        problems = {}
+        for raw in text.splitlines():
+            line = raw.rstrip("\r")
+            for kind, pattern in KERNEL_PROBLEMS:
+                if pattern.search(line) and kind not in problems:
+                    problems[kind] = line.strip()
+            m = BEGIN.match(line)
+            if m:
+                if block:
+                    self.kselftest_block(block, block_lines, None)
+                block, block_lines = m.group(1), []
+                continue
+            m = END.match(line)
+            if m and block == m.group(1):
+                self.kselftest_block(block, block_lines, int(m.group(2)))
+                block = None
+                continue
+            if block:
+                block_lines.append(line)
+            else:
+                self.kunit_line(line, suites)
+        if block:
+            self.kselftest_block(block, block_lines, None)
+        if not any(t.startswith("kunit/") for _, t, _ in self.results):
+            self.add("FAIL", "kunit/ran", "no KUnit results in the console log")
+        if "NSRS-TESTS-END" not in text:
+            self.add("FAIL", "guest/tests-completed", "the guest did not finish the tests")
+        for kind, _ in KERNEL_PROBLEMS:
+            if kind in problems:
+                self.add("FAIL", f"kernel-log/{kind}", problems[kind])
+            else:
+                self.add("PASS", f"kernel-log/{kind}")
+        return self.results
+
+
+def format_result(status, kernel, test, note=""):
+    return f"{status} {kernel} {test}" + (f"  # {note}" if note else "")
+
+
+def parse_results_file(path):
+    out = []
+    for line in open(path, encoding="utf-8", errors="replace"):
+        line = line.rstrip("\n")
+        if not line:
+            continue
+        main, _, note = line.partition("  # ")
+        status, kernel, test = main.split(" ", 2)
+        out.append((status, kernel, test, note))
+    return out
+
+
+def load_expected(path):
+    """The committed expected set: test -> (status on stock, reason)."""
+    expected = {}
+    for line in open(path, encoding="utf-8"):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        parts = line.split(None, 2)
+        expected[parts[1]] = (parts[0], parts[2] if len(parts) > 2 else "")
+    return expected
+
+
+def lookup(expected, test):
+    """The entry for test or for the binary it belongs to (suite/binary)."""
+    if test in expected:
+        return expected[test]
+    binary = "/".join(test.split("/")[:2])
+    return expected.get(binary)
+
+
+def judge(expected_path, paths):
+    expected = load_expected(expected_path)
+    results = [r for p in paths for r in parse_results_file(p)]
+    judged = []
+    for status, kernel, test, note in results:
+        entry = lookup(expected, test)
+        if entry and entry[0] != "PASS" and status == "FAIL":
+            status, note = "SKIP", f"expected on this config: {entry[1]}"
+        elif entry and entry[0] == "PASS" and status != "PASS" and kernel == "stock":
+            note = (note + "; " if note else "") + "in the expected set as passing on stock"
+        judged.append((status, kernel, test, note))
+
+    # The nsrs kernel must pass everything the stock kernel passes.
+    by_kernel = {}
+    for status, kernel, test, _ in judged:
+        by_kernel.setdefault(kernel, {})[test] = status
+    stock, nsrs = by_kernel.get("stock", {}), by_kernel.get("nsrs", {})
+    for test, status in sorted(stock.items()):
+        if status == "PASS" and nsrs.get(test) != "PASS" and "nsrs" in by_kernel:
+            judged.append(("FAIL", "nsrs", f"compare/{test}",
+                           f"passes on stock, {nsrs.get(test, 'missing').lower()} on nsrs"))
+    # Every entry of the expected set must have run.
+    for test, (status, _) in sorted(expected.items()):
+        for kernel in ("stock", "nsrs"):
+            if kernel in by_kernel and status == "PASS" and test not in by_kernel[kernel]:
+                judged.append(("FAIL", kernel, test, "in the expected set but did not run"))
+
+    for r in judged:
+        print(format_result(*r))
+    passed = sum(1 for r in judged if r[0] == "PASS")
+    failed = sum(1 for r in judged if r[0] == "FAIL")
+    for r in judged:
+        if r[0] == "FAIL":
+            print("failed: " + format_result(*r), file=sys.stderr)
+    skipped = sum(1 for r in judged if r[0] == "SKIP")
+    print(f"{skipped} skipped", file=sys.stderr)
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+def main(argv):
+    if len(argv) == 4 and argv[1] == "parse":
+        kernel, text = argv[2], open(argv[3], encoding="utf-8", errors="replace").read()
+        for status, test, note in Parser(kernel).parse(text):
+            print(format_result(status, kernel, test, note))
+        return 0
+    if len(argv) >= 4 and argv[1] == "judge":
+        return judge(argv[2], argv[3:])
+    print(__doc__, file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

@@ -1,0 +1,60 @@
+#!/bin/bash
+# make test: install what is missing, build both kernels, run every suite on
+# both, and judge the results.  Leaves build/results/: console-<kernel>.log,
+# <kernel>.txt per kernel and results.txt, whose closing line is
+# "N passed, N failed".  Exits non-zero on any failure.
+set -euo pipefail
+. "$(dirname "$0")/env.sh"
+
+results=$build/results
+steps=9
+n=0
+step() { n=$((n + 1)); printf '\n==> [test] step %d/%d: %s\n' "$n" "$steps" "$*"; }
+
+step "dependencies"
+"$top/scripts/install-deps.sh"
+step "kernel tree (extract, patch series, links)"
+"$top/scripts/prepare-tree.sh"
+step "kernel-nsrs (CONFIG_NSRS=y); next: kernel-stock"
+"$top/scripts/build-kernel.sh" nsrs
+step "kernel-stock (CONFIG_NSRS=n); next: selftests"
+"$top/scripts/build-kernel.sh" stock
+step "selftests and initramfs images"
+"$top/scripts/build-selftests.sh"
+"$top/scripts/build-initramfs.sh" nsrs
+"$top/scripts/build-initramfs.sh" stock
+
+rm -rf "$results"
+mkdir -p "$results"
+step "harness self-test (the checks below must be able to fail)"
+"$top/scripts/test-harness.sh" | tee "$results/host.txt"
+
+# Boot one kernel in test mode; show one line per test binary as it starts.
+boot_tests() {
+	local flavor=$1 total
+	total=$(grep -c . "$build/selftests/kselftest-list.txt")
+	NSRS_TIMEOUT=${NSRS_TIMEOUT:-1800} "$top/scripts/run-qemu.sh" "$flavor" test \
+		"$results/console-$flavor.log" |
+		awk -v k="$flavor" -v t="$total" '
+			/^KTAP version 1/ && !kunit { kunit = 1; print "==> [" k "] KUnit suites running" }
+			/^NSRS-TEST-BEGIN/ { i++; printf "==> [%s] %d/%d %s\n", k, i, t, $2; fflush() }' ||
+		echo "==> [$flavor] the run failed; its results say how"
+	"$top/scripts/results.py" parse "$flavor" "$results/console-$flavor.log" >"$results/$flavor.txt"
+	printf '==> [%s] %s\n' "$flavor" "$(cut -d' ' -f1 "$results/$flavor.txt" | sort | uniq -c | xargs)"
+}
+
+step "boot kernel-nsrs and run the tests; next: kernel-stock"
+boot_tests nsrs
+step "boot kernel-stock and run the tests"
+boot_tests stock
+
+step "judge: expected set on stock, nsrs against stock"
+set +e
+"$top/scripts/results.py" judge "$top/tests/expected.txt" \
+	"$results/host.txt" "$results/nsrs.txt" "$results/stock.txt" >"$results/results.txt"
+rc=$?
+set -e
+grep '^FAIL' "$results/results.txt" | sed 's/^/  /' || true
+echo "results: ${results#$top/}/results.txt"
+tail -n 1 "$results/results.txt"
+exit $rc

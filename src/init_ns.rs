@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The initial namespaces: fixed inode numbers the rest of the component relies on.
+//!
+//! nsfs gives each initial namespace a fixed inode number (`PROC_*_INIT_INO`) and every other
+//! namespace one from the proc inode allocator; userspace compares `st_ino` of `/proc/<pid>/ns/*`
+//! files against them.
+
+use kernel::bindings;
+use kernel::ns::{NsCommon, NsType};
+use kernel::prelude::*;
+
+/// Returns the inode number the initial namespace of `ns_type` has, if it has a fixed one.
+///
+/// Mount and network namespaces get theirs at boot from the allocator.
+pub(crate) fn fixed_inum(ns_type: NsType) -> Option<u32> {
+    Some(match ns_type {
+        NsType::Ipc => bindings::PROC_IPC_INIT_INO,
+        NsType::Uts => bindings::PROC_UTS_INIT_INO,
+        NsType::User => bindings::PROC_USER_INIT_INO,
+        NsType::Pid => bindings::PROC_PID_INIT_INO,
+        NsType::Cgroup => bindings::PROC_CGROUP_INIT_INO,
+        NsType::Time => bindings::PROC_TIME_INIT_INO,
+        NsType::Mnt | NsType::Net => return None,
+    })
+}
+
+/// Checks that `ns` is an initial namespace of type `expected`, with its fixed inode number.
+pub(crate) fn check(ns: &NsCommon, expected: NsType) -> Result {
+    if ns.ns_type() != expected || fixed_inum(expected) != Some(ns.inum()) {
+        return Err(EINVAL);
+    }
+    Ok(())
+}
+
+/// Returns the name of the type of `ns` as `/proc/<pid>/ns/` shows it.
+pub(crate) fn type_name(ns: &NsCommon) -> &str {
+    ns.type_name().to_str().unwrap_or("?")
+}
+
+#[cfg(CONFIG_KUNIT)]
+mod tests {
+    use super::*;
+    use kernel::{kunit_check, kunit_suite, ns};
+
+    fn initial_namespaces_pass_the_check() {
+        kunit_check!(check(ns::init_pid_ns(), NsType::Pid).is_ok());
+        kunit_check!(check(ns::init_user_ns(), NsType::User).is_ok());
+    }
+
+    fn wrong_type_fails_the_check() {
+        kunit_check!(check(ns::init_pid_ns(), NsType::User) == Err(EINVAL));
+        kunit_check!(check(ns::init_user_ns(), NsType::Net) == Err(EINVAL));
+    }
+
+    fn type_names_match_proc() {
+        kunit_check!(type_name(ns::init_pid_ns()) == "pid");
+        kunit_check!(type_name(ns::init_user_ns()) == "user");
+    }
+
+    fn fixed_inums_are_distinct() {
+        let all = [
+            NsType::Mnt,
+            NsType::Cgroup,
+            NsType::Uts,
+            NsType::Ipc,
+            NsType::User,
+            NsType::Pid,
+            NsType::Net,
+            NsType::Time,
+        ];
+        for (i, a) in all.iter().enumerate() {
+            for b in &all[i + 1..] {
+                if let (Some(x), Some(y)) = (fixed_inum(*a), fixed_inum(*b)) {
+                    kunit_check!(x != y);
+                }
+            }
+        }
+    }
+
+    kunit_suite!(
+        nsrs_init_ns,
+        [
+            initial_namespaces_pass_the_check,
+            wrong_type_fails_the_check,
+            type_names_match_proc,
+            fixed_inums_are_distinct,
+        ]
+    );
+}

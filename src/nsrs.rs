@@ -1,0 +1,34 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! nsrs: the namespace core in Rust.
+//!
+//! A built-in Rust object, called from C through the `extern "C"` entry points below. It works
+//! through the safe abstractions in the kernel crate (`kernel::ns`) and keeps raw bindings out.
+
+use kernel::ns::{self, NsType};
+use kernel::prelude::*;
+
+mod init_ns;
+
+/// Log prefix for `pr_*!` in this built-in crate (the `module!` macro defines it for modules).
+const __LOG_PREFIX: &[u8] = b"nsrs\0";
+
+/// Called once from `start_kernel()`, before `nsfs_init()`.
+///
+/// Checks that the initial namespaces are the ones the component expects and says it is active.
+#[no_mangle]
+pub extern "C" fn nsrs_init() {
+    let pid = ns::init_pid_ns();
+    let user = ns::init_user_ns();
+    if let Err(e) = init_ns::check(pid, NsType::Pid).and(init_ns::check(user, NsType::User)) {
+        pr_err!("initial namespaces not as expected: {:?}\n", e);
+        return;
+    }
+    pr_info!(
+        "namespace core in Rust active: {}:[{}] {}:[{}]\n",
+        init_ns::type_name(pid),
+        pid.inum(),
+        init_ns::type_name(user),
+        user.inum()
+    );
+}
