@@ -16,5 +16,6 @@ kmake() {
 	shift
 	make -C "$tree" O="$out" LLVM=1 \
 		RUSTC=/usr/bin/rustc RUSTDOC=/usr/bin/rustdoc \
-		HOSTRUSTC=/usr/bin/rustc BINDGEN="$BINDGEN" "$@"
+		HOSTRUSTC=/usr/bin/rustc CLIPPY_DRIVER=/usr/bin/clippy-driver \
+		BINDGEN="$BINDGEN" "$@"
 }

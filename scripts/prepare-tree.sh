@@ -2,9 +2,9 @@
 # Prepare the patched kernel tree: extract the Debian linux-source tarball,
 # apply patches/*.patch in order, and link the project's sources in.
 #
-# Re-running is cheap: an unchanged series is left alone, a changed one is
-# reverted and re-applied (only the files it touches get new timestamps), and
-# the links are refreshed.  Files that are linked, not copied, so editing a
+# Re-running is cheap: unchanged patches stay applied, changed ones (and those
+# after them) are reverted and re-applied, so only the files they touch get
+# new timestamps; the links are refreshed.  Files that are linked, not copied, so editing a
 # Rust file in src/ or rust/ is seen by the next incremental build.
 #
 # Environment: NSRS_TREE (default build/linux), NSRS_PATCHES (default
@@ -35,16 +35,21 @@ extract() {
 	mkdir -p "$state/applied"
 }
 
-series_unchanged() {
-	diff -rq "$patches" "$state/applied" >/dev/null 2>&1
-}
-
-# Revert what is applied, newest first; false if that fails.
-revert_applied() {
-	local p
-	for p in $(ls "$state/applied"/*.patch 2>/dev/null | sort -r); do
-		patch -d "$tree" -p1 -R -s --batch <"$p" >/dev/null || return 1
-		rm "$p"
+# The patches already applied that the series still starts with, unchanged;
+# the rest of the applied ones are reverted, newest first, so that files the
+# unchanged prefix touches keep their timestamps.
+revert_changed() {
+	local applied keep=0 i
+	mapfile -t applied < <(ls "$state/applied" 2>/dev/null | sort)
+	for i in "${!applied[@]}"; do
+		cmp -s "$state/applied/${applied[$i]}" "$patches/${applied[$i]}" || break
+		[ "${applied[$i]}" = "$(ls "$patches" | sort | sed -n "$((i + 1))p")" ] || break
+		keep=$((i + 1))
+	done
+	for ((i = ${#applied[@]} - 1; i >= keep; i--)); do
+		log "reverting ${applied[$i]}"
+		patch -d "$tree" -p1 -R -s --batch <"$state/applied/${applied[$i]}" >/dev/null || return 1
+		rm "$state/applied/${applied[$i]}"
 	done
 }
 
@@ -53,6 +58,7 @@ apply_series() {
 	for p in "$patches"/*.patch; do
 		[ -e "$p" ] || continue
 		name=$(basename "$p")
+		[ -e "$state/applied/$name" ] && continue
 		if ! out=$(patch -d "$tree" -p1 -s --batch --dry-run <"$p" 2>&1); then
 			printf '%s\n' "$out" >&2
 			die "patch $name does not apply to Linux $(kernel_version) (from $tarball)"
@@ -86,13 +92,9 @@ prune_links() {
 }
 
 [ -f "$tree/Makefile" ] || extract
-if ! series_unchanged; then
-	if [ -n "$(ls "$state/applied" 2>/dev/null)" ]; then
-		log "patch series changed: reverting the old one"
-		revert_applied || extract
-	fi
-	apply_series
-fi
+mkdir -p "$state/applied"
+revert_changed || extract
+apply_series
 
 mkdir -p "$tree/nsrs"
 ln -sfn "$top/Kbuild" "$tree/nsrs/Kbuild"

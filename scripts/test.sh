@@ -26,8 +26,8 @@ step "selftests and initramfs images"
 
 rm -rf "$results"
 mkdir -p "$results"
-step "harness self-test (the checks below must be able to fail)"
-"$top/scripts/test-harness.sh" | tee "$results/host.txt"
+step "harness self-test (the checks below must be able to fail) and lint"
+{ "$top/scripts/test-harness.sh"; "$top/scripts/lint.sh"; } | tee "$results/host.txt"
 
 # Boot one kernel in test mode; show one line per test binary as it starts.
 boot_tests() {

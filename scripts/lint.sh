@@ -1,0 +1,25 @@
+#!/bin/bash
+# Style checks, as result lines "PASS|FAIL host lint/<check>":
+# checkpatch.pl on every patch of the series and rustfmt on the Rust sources.
+set -uo pipefail
+. "$(dirname "$0")/env.sh"
+
+report() { printf '%s host lint/%s%s\n' "$1" "$2" "${3:+  # $3}"; }
+
+for p in "$top"/patches/*.patch; do
+	name=$(basename "$p" .patch)
+	# Run from the kernel tree: checkpatch looks for its tree and git there.
+	if out=$(cd "$tree" && scripts/checkpatch.pl -q --no-summary "$p" 2>&1) && [ -z "$out" ]; then
+		report PASS "checkpatch/$name"
+	else
+		report FAIL "checkpatch/$name" "$(head -n 2 <<<"$out" | tr '\n' ' ')"
+	fi
+done
+
+mapfile -t rust_files < <(cd "$top" && find src rust -name '*.rs' | sort)
+if out=$(cd "$top" && rustfmt --check --edition 2021 \
+	--config-path "$tree/.rustfmt.toml" "${rust_files[@]}" 2>&1); then
+	report PASS rustfmt
+else
+	report FAIL rustfmt "$(grep -m1 '^Diff in' <<<"$out")"
+fi
