@@ -68,8 +68,8 @@ progress() {
 
 build() {
 	local expected start=$SECONDS
-	expected=$(cat "$out/.nsrs-steps" 2>/dev/null || echo 2600)
-	log "building bzImage with $JOBS jobs (a full build takes about 12 min on 2 cores; log: ${out#$top/}/build.log)"
+	expected=$(cat "$out/.nsrs-steps" 2>/dev/null || echo 1450)
+	log "building bzImage with $JOBS jobs (a full build takes 6 to 8 min on 2 cores; log: ${out#$top/}/build.log)"
 	: >"$out/build.log"
 	if ! kmake "$out" -j"$JOBS" bzImage 2>&1 | progress "$expected"; then
 		# The first error, then the end of the log.

@@ -86,7 +86,7 @@ link_files() {
 
 # Drop links left over from files the project no longer has.
 prune_links() {
-	find "$tree/nsrs" "$tree/rust" "$tree/tools/testing/selftests" \
+	find "$tree/nsrs" "$tree/rust" "$tree/tools/testing/selftests" "$tree/Documentation" \
 		-type l -lname "$top/*" ! -exec test -e {} \; -print 2>/dev/null |
 		xargs -r rm -f
 }
@@ -101,5 +101,6 @@ ln -sfn "$top/Kbuild" "$tree/nsrs/Kbuild"
 ln -sfn "$top/src" "$tree/nsrs/src"
 link_files rust
 link_files tools/testing/selftests
+link_files Documentation
 prune_links
 log "Linux $(kernel_version) with $(ls "$state/applied" | wc -l) nsrs patches, sources linked"

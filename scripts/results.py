@@ -65,20 +65,24 @@ class Parser:
         self.results.append((status, test, note))
 
     def kunit_line(self, line, suites):
+        """KTAP from KUnit: a suite's "# Subtest:" line has the indentation of its cases."""
         m = KUNIT_SUBTEST.match(line)
         if m:
             depth = len(m.group(1)) // 4
             del suites[depth:]
+            suites.extend([""] * (depth - len(suites)))
             suites.append(m.group(2))
             return
         m = TAP_RESULT.match(line)
-        if not m or not suites:
+        if not m:
             return
         depth = len(m.group(1)) // 4
-        status, name = tap_status(m.group(2), m.group(4))
         # Depth 0 closes a suite whose cases were recorded one by one.
-        if depth >= 1 and depth <= len(suites):
-            self.add(status, f"kunit/{suites[depth - 1]}.{clean(name)}")
+        if depth < 1 or depth >= len(suites):
+            return
+        status, name = tap_status(m.group(2), m.group(4))
+        path = ".".join(s for s in suites[1 : depth + 1] if s)
+        self.add(status, f"kunit/{path}.{clean(name)}")
 
     def kselftest_block(self, test, lines, rc):
         subtests = 0
@@ -203,11 +207,6 @@ def judge(expected_path, paths):
         print(format_result(*r))
     passed = sum(1 for r in judged if r[0] == "PASS")
     failed = sum(1 for r in judged if r[0] == "FAIL")
-    for r in judged:
-        if r[0] == "FAIL":
-            print("failed: " + format_result(*r), file=sys.stderr)
-    skipped = sum(1 for r in judged if r[0] == "SKIP")
-    print(f"{skipped} skipped", file=sys.stderr)
     print(f"{passed} passed, {failed} failed")
     return 1 if failed else 0
 

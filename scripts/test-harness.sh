@@ -35,13 +35,19 @@ expect_failure() {
 good_log() {
 	cat <<'LOG'
 KTAP version 1
-1..1
+1..2
+    KTAP version 1
+    # Subtest: rust_doctests_kernel
+    1..1
+    ok 1 rust_doctest_kernel_ns_rs_0
+ok 1 rust_doctests_kernel
     KTAP version 1
     # Subtest: nsrs_init_ns
+    # module: nsrs_init_ns
     1..2
     ok 1 initial_namespaces_pass_the_check
     ok 2 wrong_type_fails_the_check
-ok 1 nsrs_init_ns
+ok 2 nsrs_init_ns
 NSRS-TESTS-BEGIN
 NSRS-TEST-BEGIN nsrs/init_ns
 TAP version 13

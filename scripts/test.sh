@@ -54,6 +54,8 @@ set +e
 	"$results/host.txt" "$results/nsrs.txt" "$results/stock.txt" >"$results/results.txt"
 rc=$?
 set -e
+echo "$(grep -c '^SKIP' "$results/results.txt") skipped:"
+grep '^SKIP' "$results/results.txt" | sed 's/^/  /' || true
 grep '^FAIL' "$results/results.txt" | sed 's/^/  /' || true
 echo "results: ${results#$top/}/results.txt"
 tail -n 1 "$results/results.txt"

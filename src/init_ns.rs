@@ -27,7 +27,7 @@ pub(crate) fn fixed_inum(ns_type: NsType) -> Option<u32> {
 
 /// Checks that `ns` is an initial namespace of type `expected`, with its fixed inode number.
 pub(crate) fn check(ns: &NsCommon, expected: NsType) -> Result {
-    if ns.ns_type() != expected || fixed_inum(expected) != Some(ns.inum()) {
+    if ns.ns_type() != Some(expected) || fixed_inum(expected) != Some(ns.inum()) {
         return Err(EINVAL);
     }
     Ok(())
@@ -38,24 +38,24 @@ pub(crate) fn type_name(ns: &NsCommon) -> &str {
     ns.type_name().to_str().unwrap_or("?")
 }
 
-#[cfg(CONFIG_KUNIT)]
+#[cfg(CONFIG_NSRS_KUNIT_TEST)]
 mod tests {
     use super::*;
-    use kernel::{kunit_check, kunit_suite, ns};
+    use kernel::{kunit_case_assert, kunit_suite, ns};
 
     fn initial_namespaces_pass_the_check() {
-        kunit_check!(check(ns::init_pid_ns(), NsType::Pid).is_ok());
-        kunit_check!(check(ns::init_user_ns(), NsType::User).is_ok());
+        kunit_case_assert!(check(ns::init_pid_ns(), NsType::Pid).is_ok());
+        kunit_case_assert!(check(ns::init_user_ns(), NsType::User).is_ok());
     }
 
     fn wrong_type_fails_the_check() {
-        kunit_check!(check(ns::init_pid_ns(), NsType::User) == Err(EINVAL));
-        kunit_check!(check(ns::init_user_ns(), NsType::Net) == Err(EINVAL));
+        kunit_case_assert!(check(ns::init_pid_ns(), NsType::User) == Err(EINVAL));
+        kunit_case_assert!(check(ns::init_user_ns(), NsType::Net) == Err(EINVAL));
     }
 
     fn type_names_match_proc() {
-        kunit_check!(type_name(ns::init_pid_ns()) == "pid");
-        kunit_check!(type_name(ns::init_user_ns()) == "user");
+        kunit_case_assert!(type_name(ns::init_pid_ns()) == "pid");
+        kunit_case_assert!(type_name(ns::init_user_ns()) == "user");
     }
 
     fn fixed_inums_are_distinct() {
@@ -72,7 +72,7 @@ mod tests {
         for (i, a) in all.iter().enumerate() {
             for b in &all[i + 1..] {
                 if let (Some(x), Some(y)) = (fixed_inum(*a), fixed_inum(*b)) {
-                    kunit_check!(x != y);
+                    kunit_case_assert!(x != y);
                 }
             }
         }

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Helpers for the nsrs abstractions: inline C functions Rust cannot call
- * directly.  Empty unless CONFIG_NSRS=y.
+ * Helpers for the nsrs abstractions: C that Rust cannot express directly
+ * (inline functions, calls through operation tables).  Empty unless
+ * CONFIG_NSRS=y.
  */
 
 #ifdef CONFIG_NSRS

@@ -6,25 +6,35 @@
 //! Rust object register a suite of its own: [`kunit_suite!`] builds the `struct kunit_case` array
 //! and the `struct kunit_suite` as statics and puts a pointer to the suite in the
 //! `.kunit_test_suites` section, where KUnit finds it at boot, exactly as `kunit_test_suite()`
-//! does in C. Test cases check their conditions with [`kunit_check!`].
+//! does in C. Test cases state their conditions with [`kunit_case_assert!`].
+//!
+//! Built-in code can only call KUnit when KUnit is built in: gate the suite on a `bool` Kconfig
+//! option that `depends on KUNIT=y`, as C tests do.
 //!
 //! C header: [`include/kunit/test.h`](srctree/include/kunit/test.h)
 //!
 //! [`kunit_suite!`]: crate::kunit_suite
-//! [`kunit_check!`]: crate::kunit_check
+//! [`kunit_case_assert!`]: crate::kunit_case_assert
 
 use crate::{bindings, str::CStr};
 
 /// The function KUnit calls to run one test case.
-pub type RunCase = unsafe extern "C" fn(*mut bindings::kunit);
+pub type RunCase = extern "C" fn(*mut bindings::kunit);
 
-/// Returns a test case named `name` that runs `run`.
-pub const fn case(name: &'static CStr, run: RunCase) -> bindings::kunit_case {
+/// Returns a test case named `name` of the module (or built-in object) `module`, that runs `run`.
+pub const fn case(
+    name: &'static CStr,
+    module: &'static CStr,
+    run: RunCase,
+) -> bindings::kunit_case {
     // SAFETY: All-zero is a valid `kunit_case`: null pointers, no parameter generator, default
     // attributes and a zero status, which KUnit sets before running the case.
     let mut case: bindings::kunit_case = unsafe { core::mem::zeroed() };
     case.run_case = Some(run);
     case.name = name.as_char_ptr();
+    // KUnit reads it when filtering by module (`kunit.filter=module=...`), as `KUNIT_CASE()` sets
+    // it to `KBUILD_MODNAME`.
+    case.module_name = module.as_char_ptr().cast_mut();
     case
 }
 
@@ -36,14 +46,17 @@ pub const fn case_end() -> bindings::kunit_case {
 
 /// Returns a suite named `name` whose cases are the array at `cases`.
 ///
-/// `name` is truncated to the 255 bytes `struct kunit_suite` holds.
+/// A name longer than the 255 bytes `struct kunit_suite` holds fails the build.
 pub const fn suite(name: &'static CStr, cases: *mut bindings::kunit_case) -> bindings::kunit_suite {
     // SAFETY: All-zero is a valid `kunit_suite`: no init or exit hooks, null pointers and the
     // state KUnit expects of a suite it has not run yet.
     let mut suite: bindings::kunit_suite = unsafe { core::mem::zeroed() };
     let bytes = name.as_bytes_with_nul();
+    if bytes.len() > suite.name.len() {
+        panic!("KUnit suite name longer than 255 bytes");
+    }
     let mut i = 0;
-    while i < bytes.len() && i < suite.name.len() - 1 {
+    while i < bytes.len() {
         suite.name[i] = bytes[i] as _;
         i += 1;
     }
@@ -52,27 +65,44 @@ pub const fn suite(name: &'static CStr, cases: *mut bindings::kunit_case) -> bin
 }
 
 /// An entry of the `.kunit_test_suites` section: a pointer to a suite.
+///
+/// # Invariants
+///
+/// The pointer is to a suite that lives forever and that only KUnit accesses.
 #[repr(transparent)]
-pub struct SuiteEntry(pub *mut bindings::kunit_suite);
+pub struct SuiteEntry(*mut bindings::kunit_suite);
 
-// SAFETY: The entry is only read, by KUnit, which runs the suites one at a time; the pointer it
-// holds is to a static suite that only KUnit touches.
+impl SuiteEntry {
+    /// Creates the entry for the suite at `suite`.
+    ///
+    /// # Safety
+    ///
+    /// `suite` must point to a `kunit_suite` in a `static` with a null-terminated case array,
+    /// neither of which anything but KUnit accesses.
+    pub const unsafe fn new(suite: *mut bindings::kunit_suite) -> Self {
+        // INVARIANT: Guaranteed by the caller.
+        Self(suite)
+    }
+}
+
+// SAFETY: The entry gives no access to the suite without `unsafe` code; KUnit reads the section
+// and runs the suites one at a time.
 unsafe impl Sync for SuiteEntry {}
 
 /// Registers a KUnit suite of test cases, each a function without arguments.
 ///
-/// The suite runs at boot with the other built-in suites. Each case fails when a
-/// [`kunit_check!`] in it fails.
+/// The suite runs at boot with the other built-in suites. A case fails, and ends, when a
+/// [`kunit_case_assert!`] in it fails.
 ///
 /// ```ignore
 /// fn adds_up() {
-///     kernel::kunit_check!(1 + 1 == 2);
+///     kernel::kunit_case_assert!(1 + 1 == 2);
 /// }
 ///
 /// kernel::kunit_suite!(example, [adds_up]);
 /// ```
 ///
-/// [`kunit_check!`]: crate::kunit_check
+/// [`kunit_case_assert!`]: crate::kunit_case_assert
 #[macro_export]
 macro_rules! kunit_suite {
     ($name:ident, [$($case:ident),+ $(,)?]) => {
@@ -80,32 +110,41 @@ macro_rules! kunit_suite {
             const CASE_COUNT: usize = [$(stringify!($case)),+].len();
 
             static mut CASES: [$crate::bindings::kunit_case; CASE_COUNT + 1] = [
-                $($crate::kunit_suite::case($crate::c_str!(stringify!($case)), {
-                    unsafe extern "C" fn run(_test: *mut $crate::bindings::kunit) {
-                        $case()
-                    }
-                    run
-                }),)+
+                $($crate::kunit_suite::case(
+                    $crate::c_str!(stringify!($case)),
+                    $crate::c_str!(stringify!($name)),
+                    {
+                        extern "C" fn run(_test: *mut $crate::bindings::kunit) {
+                            $case()
+                        }
+                        run
+                    },
+                ),)+
                 $crate::kunit_suite::case_end(),
             ];
 
-            static mut SUITE: $crate::bindings::kunit_suite =
-                $crate::kunit_suite::suite($crate::c_str!(stringify!($name)), &raw mut CASES as _);
+            static mut SUITE: $crate::bindings::kunit_suite = $crate::kunit_suite::suite(
+                $crate::c_str!(stringify!($name)),
+                ::core::ptr::addr_of_mut!(CASES).cast(),
+            );
 
             #[used]
             #[link_section = ".kunit_test_suites"]
             static ENTRY: $crate::kunit_suite::SuiteEntry =
-                $crate::kunit_suite::SuiteEntry(&raw mut SUITE);
+                // SAFETY: `SUITE` and `CASES` are statics private to this block, which only KUnit
+                // reaches, through this entry; `CASES` ends with `case_end()`.
+                unsafe { $crate::kunit_suite::SuiteEntry::new(::core::ptr::addr_of_mut!(SUITE)) };
         };
     };
 }
 
 /// Fails the running KUnit test case, and ends it, when `cond` is false.
 ///
-/// Outside a test case the failure is only logged.
+/// The failure is reported as KUnit reports a failed `KUNIT_ASSERT_TRUE()`, with the line but
+/// without the file. Outside a test case it is only logged.
 #[macro_export]
-macro_rules! kunit_check {
+macro_rules! kunit_case_assert {
     ($cond:expr $(,)?) => {
-        $crate::kunit_assert!("kunit_check", "(Rust)", 0, $cond)
+        $crate::kunit_assert!("kunit_case_assert", "(Rust)", 0, $cond)
     };
 }

@@ -13,7 +13,7 @@ use crate::{
     str::CStr,
     types::{AlwaysRefCounted, Opaque},
 };
-use core::ptr::NonNull;
+use core::ptr::{addr_of, addr_of_mut, NonNull};
 
 /// The type of a namespace, named after the `CLONE_NEW*` flag that creates one.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -55,12 +55,15 @@ impl NsType {
 
 /// The `struct ns_common` embedded in a namespace.
 ///
+/// Dropping an [`ARef<NsCommon>`] calls the type's `->put`, which may sleep (`put_mnt_ns()` takes
+/// `namespace_sem`): it must not happen in atomic context.
+///
 /// # Invariants
 ///
-/// The wrapped `ns_common` belongs to a namespace that is alive for as long as the reference to
-/// this object is: either through a counted reference ([`ARef<NsCommon>`]) or because it is one
-/// of the initial namespaces, which are never freed. Its `ops` point to the operations of its
-/// type, which are static.
+/// For as long as a reference to this object exists, the namespace it belongs to holds a non-zero
+/// count that keeps it alive: a counted reference held by the owner of the reference (for example
+/// an [`ARef<NsCommon>`]), or the count the initial namespaces never drop. Its `ops` is non-null
+/// and points to the static operations of its type.
 ///
 /// [`ARef<NsCommon>`]: crate::types::ARef
 #[repr(transparent)]
@@ -79,10 +82,11 @@ impl NsCommon {
     ///
     /// # Safety
     ///
-    /// `ptr` must point to the `ns_common` of a namespace that stays alive for `'a`.
+    /// `ptr` must point to the `ns_common` of a set-up namespace (its `ops` set) on which the
+    /// caller holds a counted reference for all of `'a`, or of an initial namespace.
     pub unsafe fn from_raw<'a>(ptr: *const bindings::ns_common) -> &'a Self {
         // SAFETY: `NsCommon` is a transparent wrapper of `ns_common`, and the caller guarantees
-        // the namespace outlives `'a`.
+        // the type invariants for `'a`.
         unsafe { &*ptr.cast() }
     }
 
@@ -92,7 +96,7 @@ impl NsCommon {
     }
 
     fn ops(&self) -> &'static bindings::proc_ns_operations {
-        // SAFETY: By the type invariants `ops` points to the static operations of this type.
+        // SAFETY: By the type invariants `ops` is non-null and points to static operations.
         unsafe { &*(*self.as_raw()).ops }
     }
 
@@ -103,11 +107,10 @@ impl NsCommon {
         unsafe { (*self.as_raw()).inum }
     }
 
-    /// Returns the type of the namespace.
-    pub fn ns_type(&self) -> NsType {
-        // Every `proc_ns_operations` carries the `CLONE_NEW*` flag of its type.
+    /// Returns the type of the namespace, or `None` if its operations carry no `CLONE_NEW*` flag
+    /// (which no namespace type of the kernel does).
+    pub fn ns_type(&self) -> Option<NsType> {
         NsType::from_clone_flag(self.ops().type_ as u32)
-            .expect("proc_ns_operations with an unknown namespace type")
     }
 
     /// Returns the name of the namespace's type, as in `/proc/<pid>/ns/`: `"pid"`, `"net"`, ...
@@ -117,13 +120,14 @@ impl NsCommon {
     }
 }
 
-// SAFETY: `inc_ref` and `dec_ref` use the namespace's own count in `ns_common`, which every
-// namespace type uses for its lifetime: `dec_ref` goes through the type's `->put`, which frees the
-// namespace when the count drops to zero.
+// SAFETY: `inc_ref` and `dec_ref` use the count in `ns_common`, which every namespace type uses
+// for its lifetime: `dec_ref` goes through the type's `->put`, which frees the namespace when the
+// count drops to zero.
 unsafe impl AlwaysRefCounted for NsCommon {
     fn inc_ref(&self) {
-        // SAFETY: The namespace is alive by the type invariants, so its count is non-zero.
-        unsafe { bindings::refcount_inc(&raw mut (*self.as_raw()).count) };
+        // SAFETY: By the type invariants the count is non-zero while `self` exists, so taking one
+        // more reference cannot revive a namespace that is being torn down.
+        unsafe { bindings::refcount_inc(addr_of_mut!((*self.as_raw()).count)) };
     }
 
     unsafe fn dec_ref(obj: NonNull<Self>) {
@@ -140,13 +144,14 @@ unsafe impl AlwaysRefCounted for NsCommon {
 /// use kernel::ns::{init_pid_ns, NsType};
 ///
 /// let ns = init_pid_ns();
-/// assert_eq!(ns.ns_type(), NsType::Pid);
+/// assert_eq!(ns.ns_type(), Some(NsType::Pid));
 /// assert_eq!(ns.inum(), kernel::bindings::PROC_PID_INIT_INO);
 /// assert_eq!(ns.type_name().as_bytes(), b"pid");
 /// ```
 pub fn init_pid_ns() -> &'static NsCommon {
-    // SAFETY: `init_pid_ns` is a static namespace that is never freed.
-    unsafe { NsCommon::from_raw(&raw const bindings::init_pid_ns.ns) }
+    // SAFETY: `init_pid_ns` is an initial namespace, set up statically (`NSRS` depends on
+    // `PID_NS`, which sets its `ops`) and never freed.
+    unsafe { NsCommon::from_raw(addr_of!(bindings::init_pid_ns.ns)) }
 }
 
 /// Returns the initial user namespace's `ns_common`.
@@ -157,10 +162,11 @@ pub fn init_pid_ns() -> &'static NsCommon {
 /// use kernel::ns::{init_user_ns, NsType};
 ///
 /// let ns = init_user_ns();
-/// assert_eq!(ns.ns_type(), NsType::User);
+/// assert_eq!(ns.ns_type(), Some(NsType::User));
 /// assert_eq!(ns.inum(), kernel::bindings::PROC_USER_INIT_INO);
 /// ```
 pub fn init_user_ns() -> &'static NsCommon {
-    // SAFETY: `init_user_ns` is a static namespace that is never freed.
-    unsafe { NsCommon::from_raw(&raw const bindings::init_user_ns.ns) }
+    // SAFETY: `init_user_ns` is an initial namespace, set up statically (`NSRS` depends on
+    // `USER_NS`, which sets its `ops`) and never freed.
+    unsafe { NsCommon::from_raw(addr_of!(bindings::init_user_ns.ns)) }
 }
