@@ -26,8 +26,9 @@ step "selftests and initramfs images"
 
 rm -rf "$results"
 mkdir -p "$results"
-step "harness self-test (the checks below must be able to fail) and lint"
-{ "$top/scripts/test-harness.sh"; "$top/scripts/lint.sh"; } | tee "$results/host.txt"
+step "harness self-test (the checks below must be able to fail) and lint (checkpatch, rustfmt, clippy)"
+{ "$top/scripts/test-harness.sh"; "$top/scripts/lint.sh"; "$top/scripts/clippy.sh"; } |
+	tee "$results/host.txt"
 
 # Boot one kernel in test mode; show one line per test binary as it starts.
 boot_tests() {
