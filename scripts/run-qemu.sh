@@ -5,7 +5,8 @@
 #                                       under a timeout (NSRS_TIMEOUT, seconds)
 # TCG by default: on these machines a KVM guest hangs after the BIOS.
 # NSRS_ACCEL=kvm opts in; NSRS_ICOUNT=1 makes guest time count instructions
-# (one nanosecond each), for repeatable benchmark figures.
+# (one nanosecond each), for repeatable benchmark figures; NSRS_QUIET=1 adds
+# "quiet" to the command line (the demo uses it).
 set -euo pipefail
 . "$(dirname "$0")/env.sh"
 
@@ -19,7 +20,7 @@ timeout=${NSRS_TIMEOUT:-1200}
 qemu=(qemu-system-x86_64 -machine q35 -accel "${NSRS_ACCEL:-tcg}" -cpu max
 	-smp 2 -m 1G -nographic -no-reboot
 	-kernel "$kernel" -initrd "$initrd"
-	-append "console=ttyS0 panic=-1 nsrs.mode=$mode")
+	-append "console=ttyS0 panic=-1 nsrs.mode=$mode${NSRS_QUIET:+ quiet}")
 [ "${NSRS_ICOUNT:-0}" = 1 ] && qemu+=(-icount shift=0,sleep=off,align=off)
 
 if [ "$mode" = shell ]; then

@@ -16,4 +16,4 @@ if [ -t 0 ]; then
 	exec "$top/scripts/run-qemu.sh" "$flavor" shell
 fi
 echo "==> booting kernel-$flavor for the scripted demo (stdin is not a terminal)"
-NSRS_TIMEOUT=${NSRS_TIMEOUT:-300} "$top/scripts/run-qemu.sh" "$flavor" demo "$build/demo-$flavor.log"
+NSRS_QUIET=1 NSRS_TIMEOUT=${NSRS_TIMEOUT:-300} "$top/scripts/run-qemu.sh" "$flavor" demo "$build/demo-$flavor.log"
