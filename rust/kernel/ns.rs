@@ -130,6 +130,11 @@ unsafe impl AlwaysRefCounted for NsCommon {
         unsafe { bindings::refcount_inc(addr_of_mut!((*self.as_raw()).count)) };
     }
 
+    /// Drops a reference through the namespace type's `->put`; may sleep.
+    ///
+    /// # Safety
+    ///
+    /// As for [`AlwaysRefCounted::dec_ref`]: the caller owns the reference it drops.
     unsafe fn dec_ref(obj: NonNull<Self>) {
         // SAFETY: The caller owns a reference, which `->put` consumes.
         unsafe { bindings::ns_common_put(obj.as_ptr().cast()) };
