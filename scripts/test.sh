@@ -41,7 +41,7 @@ boot_tests() {
 			/^NSRS-TEST-BEGIN/ { i++; printf "==> [%s] %d/%d %s\n", k, i, t, $2; fflush() }' ||
 		echo "==> [$flavor] the run failed; its results say how"
 	"$top/scripts/results.py" parse "$flavor" "$results/console-$flavor.log" >"$results/$flavor.txt"
-	printf '==> [%s] %s\n' "$flavor" "$(cut -d' ' -f1 "$results/$flavor.txt" | sort | uniq -c | xargs)"
+	printf '==> [%s] %s (before the expected set)\n' "$flavor" "$(cut -d' ' -f1 "$results/$flavor.txt" | sort | uniq -c | xargs)"
 }
 
 step "boot kernel-nsrs and run the tests; next: kernel-stock"
