@@ -41,7 +41,7 @@ pub(crate) fn type_name(ns: &NsCommon) -> &str {
 #[cfg(CONFIG_NSRS_KUNIT_TEST)]
 mod tests {
     use super::*;
-    use kernel::{kunit_case_assert, kunit_suite, ns};
+    use kernel::{kunit_case_assert, kunit_suite, ns, types::ARef};
 
     fn initial_namespaces_pass_the_check() {
         kunit_case_assert!(check(ns::init_pid_ns(), NsType::Pid).is_ok());
@@ -78,9 +78,28 @@ mod tests {
         }
     }
 
+    // The UTS namespace's count only moves when namespaces are created, which nothing does while
+    // the built-in suites run; a user namespace's moves with every `prepare_creds()`.
+    fn references_on_initial_namespaces_balance() {
+        for (ns, counted) in [
+            (ns::init_pid_ns(), false),
+            #[cfg(CONFIG_UTS_NS)]
+            (ns::init_uts_ns(), true),
+        ] {
+            let before = ns.ref_count();
+            let held = ARef::from(ns);
+            let again = held.clone();
+            kunit_case_assert!(ns.ref_count() == if counted { before + 2 } else { before });
+            drop(held);
+            drop(again);
+            kunit_case_assert!(ns.ref_count() == before);
+        }
+    }
+
     kunit_suite!(
         nsrs_init_ns,
         [
+            references_on_initial_namespaces_balance,
             initial_namespaces_pass_the_check,
             wrong_type_fails_the_check,
             type_names_match_proc,

@@ -11,5 +11,6 @@
 #include <linux/pid_namespace.h>
 #include <linux/proc_ns.h>
 #include <linux/user_namespace.h>
+#include <linux/utsname.h>
 #include <uapi/linux/sched.h>
 #endif

@@ -18,4 +18,9 @@ void rust_helper_ns_common_put(struct ns_common *ns)
 {
 	ns->ops->put(ns);
 }
+
+unsigned int rust_helper_ns_common_count(const struct ns_common *ns)
+{
+	return refcount_read(&ns->count);
+}
 #endif

@@ -58,6 +58,9 @@ impl NsType {
 /// Dropping an [`ARef<NsCommon>`] calls the type's `->put`, which may sleep (`put_mnt_ns()` takes
 /// `namespace_sem`): it must not happen in atomic context.
 ///
+/// The initial pid namespace is not counted: `get_pid_ns()` and `put_pid_ns()` leave it alone, so
+/// taking a reference on it does too, and the two stay balanced.
+///
 /// # Invariants
 ///
 /// For as long as a reference to this object exists, the namespace it belongs to holds a non-zero
@@ -113,6 +116,20 @@ impl NsCommon {
         NsType::from_clone_flag(self.ops().type_ as u32)
     }
 
+    /// Returns the count of references, a snapshot that other threads may change at any moment:
+    /// for diagnostics and tests.
+    pub fn ref_count(&self) -> u32 {
+        // SAFETY: By the type invariants the namespace is alive.
+        unsafe { bindings::ns_common_count(self.as_raw()) }
+    }
+
+    /// Whether references on this namespace are counted; see the type's documentation.
+    fn is_counted(&self) -> bool {
+        // SAFETY: Only the address of `init_pid_ns` is taken; it is a static that always exists.
+        let init_pid = unsafe { addr_of!(bindings::init_pid_ns.ns) };
+        !core::ptr::eq(self.as_raw().cast_const(), init_pid)
+    }
+
     /// Returns the name of the namespace's type, as in `/proc/<pid>/ns/`: `"pid"`, `"net"`, ...
     pub fn type_name(&self) -> &'static CStr {
         // SAFETY: `name` of a static `proc_ns_operations` is a static NUL-terminated string.
@@ -125,6 +142,10 @@ impl NsCommon {
 // count drops to zero.
 unsafe impl AlwaysRefCounted for NsCommon {
     fn inc_ref(&self) {
+        // `->put` of the initial pid namespace does not decrement: do not increment either.
+        if !self.is_counted() {
+            return;
+        }
         // SAFETY: By the type invariants the count is non-zero while `self` exists, so taking one
         // more reference cannot revive a namespace that is being torn down.
         unsafe { bindings::refcount_inc(addr_of_mut!((*self.as_raw()).count)) };
@@ -174,4 +195,22 @@ pub fn init_user_ns() -> &'static NsCommon {
     // SAFETY: `init_user_ns` is an initial namespace, set up statically (`NSRS` depends on
     // `USER_NS`, which sets its `ops`) and never freed.
     unsafe { NsCommon::from_raw(addr_of!(bindings::init_user_ns.ns)) }
+}
+
+/// Returns the initial UTS namespace's `ns_common`.
+///
+/// # Examples
+///
+/// ```
+/// use kernel::ns::{init_uts_ns, NsType};
+///
+/// let ns = init_uts_ns();
+/// assert_eq!(ns.ns_type(), Some(NsType::Uts));
+/// assert_eq!(ns.inum(), kernel::bindings::PROC_UTS_INIT_INO);
+/// ```
+#[cfg(CONFIG_UTS_NS)]
+pub fn init_uts_ns() -> &'static NsCommon {
+    // SAFETY: `init_uts_ns` is an initial namespace, set up statically (with `UTS_NS`, which sets
+    // its `ops`) and never freed.
+    unsafe { NsCommon::from_raw(addr_of!(bindings::init_uts_ns.ns)) }
 }
