@@ -3,17 +3,22 @@
 #   make run    build the nsrs kernel and boot it under QEMU (a shell, or the
 #               scripted demo when stdin is not a terminal)
 #   make test   build both kernels (nsrs and stock) and run every suite on both
+#   make bench  per-operation cost of the namespace paths on both kernels
 #
 # Both install what is missing first (Debian 12, as root).  Build output goes
 # to build/, which git ignores.
 
-.PHONY: run test deps tree kernels selftests check-harness clean distclean
+.PHONY: run test bench deps tree kernels selftests check-harness clean distclean
 
 run:
 	@scripts/run.sh
 
 test:
 	@scripts/test.sh
+
+# Per-operation cost, nsrs against stock, in instructions (QEMU -icount).
+bench:
+	@scripts/bench.sh
 
 deps:
 	@scripts/install-deps.sh
@@ -33,7 +38,7 @@ check-harness:
 
 # Keeps the extracted tree; distclean removes everything built.
 clean:
-	rm -rf build/kernel-* build/initramfs-* build/selftests build/results
+	rm -rf build/kernel-* build/initramfs-* build/selftests build/results build/bench
 
 distclean:
 	rm -rf build

@@ -25,5 +25,7 @@ printf 'root:x:0:\nnogroup:x:65534:\n' >"$stage/etc/group"
 cp "$kout/.config" "$stage/boot/config"
 ln -s config "$stage/boot/config-$(cat "$kout/include/config/kernel.release")"
 cp -a "$build/selftests" "$stage/kselftest"
+# The benchmark, when make bench has built it.
+[ ! -x "$build/bench/nsbench" ] || install -m 755 "$build/bench/nsbench" "$stage/bin/"
 (cd "$stage" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) | gzip -1 >"$image"
 printf '==> [initramfs-%s] %s (%s)\n' "$flavor" "${image#$top/}" "$(du -h "$image" | cut -f1)"

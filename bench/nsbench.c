@@ -1,0 +1,342 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nsbench: per-operation cost of the namespace paths, run in the guest.
+ *
+ * Each workload runs in rounds of OPS operations, timed with
+ * CLOCK_MONOTONIC.  Under QEMU's -icount shift=0 guest time advances one
+ * nanosecond per instruction, so a round's time is its instruction count.
+ * Rounds repeat until the last three agree within 1% (at most 12 rounds);
+ * the output is one line per workload:
+ *
+ *   BENCH <workload> <ops per round> <rounds> <median ns per op>
+ *
+ * Usage: nsbench [WORKLOAD...]   (all of them by default)
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define OPS 1000
+#define MAX_ROUNDS 12
+
+static long long now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static void die(const char *what)
+{
+	fprintf(stderr, "nsbench: %s: %s\n", what, strerror(errno));
+	exit(1);
+}
+
+static int reap(pid_t pid)
+{
+	int status;
+
+	if (waitpid(pid, &status, 0) != pid)
+		die("waitpid");
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+}
+
+/* Go one pid namespace deeper: the caller continues as the new init. */
+static void descend(void)
+{
+	pid_t pid;
+
+	if (unshare(CLONE_NEWPID))
+		die("unshare(CLONE_NEWPID)");
+	pid = fork();
+	if (pid < 0)
+		die("fork");
+	if (pid > 0)
+		exit(reap(pid));
+}
+
+/* One round of a workload: OPS operations; returns the time they took. */
+typedef long long (*round_fn)(void *arg);
+
+static long long round_fork_exit_wait(void *arg)
+{
+	long long start = now_ns();
+	int i;
+
+	(void)arg;
+	for (i = 0; i < OPS; i++) {
+		pid_t pid = fork();
+
+		if (pid < 0)
+			die("fork");
+		if (pid == 0)
+			_exit(0);
+		reap(pid);
+	}
+	return now_ns() - start;
+}
+
+static long long round_clone_newpid(void *arg)
+{
+	long long start = now_ns();
+	int i;
+
+	(void)arg;
+	for (i = 0; i < OPS; i++) {
+		/* clone(2) without a new stack: the child runs on a copy of ours. */
+		pid_t pid = syscall(SYS_clone, CLONE_NEWPID | SIGCHLD, 0, 0, 0, 0);
+
+		if (pid < 0)
+			die("clone(CLONE_NEWPID)");
+		if (pid == 0)
+			_exit(0);
+		reap(pid);
+	}
+	return now_ns() - start;
+}
+
+/* unshare() of a type creates a namespace and drops the one it replaces. */
+static long long round_unshare(void *arg)
+{
+	int flag = *(int *)arg;
+	long long start = now_ns();
+	int i;
+
+	for (i = 0; i < OPS; i++)
+		if (unshare(flag))
+			die("unshare");
+	return now_ns() - start;
+}
+
+/*
+ * The fast path: an fd held across the round keeps the namespace's dentry,
+ * so each open finds it stashed.
+ */
+static long long round_open_close(void *arg)
+{
+	int held = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	long long start = now_ns(), end;
+	int i;
+
+	(void)arg;
+	if (held < 0)
+		die("open");
+	for (i = 0; i < OPS; i++) {
+		int fd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+
+		if (fd < 0)
+			die("open");
+		close(fd);
+	}
+	end = now_ns();
+	close(held);
+	return end - start;
+}
+
+/*
+ * The slow path: nothing holds the dentry (nsfs dentries are deleted on
+ * their last put) and the caches were just dropped, so each open makes a new
+ * inode and dentry.
+ */
+static long long round_open_after_drop(void *arg)
+{
+	long long total = 0;
+	int i, drop = open("/proc/sys/vm/drop_caches", O_WRONLY | O_CLOEXEC);
+
+	(void)arg;
+	if (drop < 0)
+		die("open drop_caches");
+	for (i = 0; i < OPS / 10; i++) {
+		long long start;
+		int fd;
+
+		if (pwrite(drop, "2", 1, 0) != 1)
+			die("drop_caches");
+		start = now_ns();
+		fd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			die("open");
+		close(fd);
+		total += now_ns() - start;
+	}
+	close(drop);
+	return total * 10;
+}
+
+/* setns() back and forth between two namespaces of one type. */
+struct setns_pair {
+	int fd[2];
+	int type;
+};
+
+static long long round_setns(void *arg)
+{
+	struct setns_pair *pair = arg;
+	long long start = now_ns();
+	int i;
+
+	for (i = 0; i < OPS; i++)
+		if (setns(pair->fd[i & 1], pair->type))
+			die("setns");
+	return now_ns() - start;
+}
+
+static int compare(const void *a, const void *b)
+{
+	long long x = *(const long long *)a, y = *(const long long *)b;
+
+	return (x > y) - (x < y);
+}
+
+static int stable(const long long *t, int n)
+{
+	long long lo = t[n - 1], hi = t[n - 1];
+	int i;
+
+	if (n < 3)
+		return 0;
+	for (i = n - 3; i < n; i++) {
+		lo = t[i] < lo ? t[i] : lo;
+		hi = t[i] > hi ? t[i] : hi;
+	}
+	return (hi - lo) * 100 <= lo;
+}
+
+static void measure(const char *name, round_fn fn, void *arg)
+{
+	long long t[MAX_ROUNDS], sorted[MAX_ROUNDS];
+	int n = 0;
+
+	fn(arg);	/* warm-up round, not counted */
+	while (n < MAX_ROUNDS) {
+		t[n] = fn(arg);
+		n++;
+		if (stable(t, n))
+			break;
+	}
+	memcpy(sorted, t, n * sizeof(t[0]));
+	qsort(sorted, n, sizeof(sorted[0]), compare);
+	printf("BENCH %s %d %d %lld\n", name, OPS, n, sorted[n / 2] / OPS);
+	fflush(stdout);
+}
+
+/* Run a workload in a child that first descends depth pid namespaces. */
+static void measure_at_depth(const char *name, int depth, round_fn fn, void *arg)
+{
+	pid_t pid = fork();
+
+	if (pid < 0)
+		die("fork");
+	if (pid == 0) {
+		while (depth-- > 0)
+			descend();
+		measure(name, fn, arg);
+		exit(0);
+	}
+	if (reap(pid))
+		exit(1);
+}
+
+static int open_or_die(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		die(path);
+	return fd;
+}
+
+/*
+ * A pid and a net namespace other than ours, held by fds, for setns().  A
+ * pid namespace can be opened once it has an init: a child that waits.
+ */
+static void setns_workloads(void)
+{
+	struct setns_pair pid_pair = { .type = CLONE_NEWPID };
+	struct setns_pair net_pair = { .type = CLONE_NEWNET };
+	char path[64];
+	pid_t pid = fork(), init;
+
+	if (pid < 0)
+		die("fork");
+	if (pid > 0) {
+		if (reap(pid))
+			exit(1);
+		return;
+	}
+	pid_pair.fd[0] = open_or_die("/proc/self/ns/pid");
+	net_pair.fd[0] = open_or_die("/proc/self/ns/net");
+	if (unshare(CLONE_NEWPID | CLONE_NEWNET))
+		die("unshare");
+	init = fork();
+	if (init < 0)
+		die("fork");
+	if (init == 0) {
+		pause();
+		_exit(0);
+	}
+	snprintf(path, sizeof(path), "/proc/%d/ns/pid", init);
+	pid_pair.fd[1] = open_or_die(path);
+	net_pair.fd[1] = open_or_die("/proc/self/ns/net");
+	measure("setns_pid", round_setns, &pid_pair);
+	measure("setns_net", round_setns, &net_pair);
+	kill(init, SIGKILL);
+	reap(init);
+	exit(0);
+}
+
+static int wanted(int argc, char **argv, const char *name)
+{
+	int i;
+
+	if (argc < 2)
+		return 1;
+	for (i = 1; i < argc; i++)
+		if (!strcmp(argv[i], name))
+			return 1;
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct {
+		const char *name;
+		int flag;
+	} unshares[] = {
+		{ "unshare_net", CLONE_NEWNET }, { "unshare_uts", CLONE_NEWUTS },
+		{ "unshare_ipc", CLONE_NEWIPC }, { "unshare_cgroup", CLONE_NEWCGROUP },
+		{ "unshare_time", CLONE_NEWTIME },
+	};
+	static const int depths[] = { 1, 8, 32 };
+	char name[64];
+	size_t i;
+
+	for (i = 0; i < sizeof(depths) / sizeof(depths[0]); i++) {
+		snprintf(name, sizeof(name), "fork_exit_wait_depth%d", depths[i]);
+		if (wanted(argc, argv, name))
+			measure_at_depth(name, depths[i], round_fork_exit_wait, NULL);
+	}
+	if (wanted(argc, argv, "clone_newpid_reap"))
+		measure_at_depth("clone_newpid_reap", 0, round_clone_newpid, NULL);
+	for (i = 0; i < sizeof(unshares) / sizeof(unshares[0]); i++)
+		if (wanted(argc, argv, unshares[i].name))
+			measure_at_depth(unshares[i].name, 0, round_unshare,
+					 (void *)&unshares[i].flag);
+	if (wanted(argc, argv, "open_close_ns_net_stashed"))
+		measure("open_close_ns_net_stashed", round_open_close, NULL);
+	if (wanted(argc, argv, "open_ns_net_after_drop_caches"))
+		measure("open_ns_net_after_drop_caches", round_open_after_drop, NULL);
+	if (wanted(argc, argv, "setns_pid") || wanted(argc, argv, "setns_net"))
+		setns_workloads();
+	return 0;
+}
