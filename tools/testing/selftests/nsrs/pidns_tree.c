@@ -7,6 +7,8 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <limits.h>
+#include <stdint.h>
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
@@ -14,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -23,6 +26,54 @@
 
 #define MAX_PID_NS_LEVEL 32	/* include/linux/pid_namespace.h */
 #define RESERVED_PIDS 300	/* include/linux/pid.h */
+
+/* struct clone_args up to set_tid_size (CLONE_ARGS_SIZE_VER1). */
+struct clone_args_v1 {
+	__u64 flags, pidfd, child_tid, parent_tid, exit_signal;
+	__u64 stack, stack_size, tls, set_tid, set_tid_size;
+};
+
+static int wait_status(pid_t pid);
+
+/*
+ * clone3() with the given pids, innermost namespace first.  The child checks
+ * that NSpid ends with them (outermost first) and exits; returns the child's
+ * status, or -errno when clone3 fails.
+ */
+static int clone3_set_tid(const pid_t *tids, size_t n)
+{
+	struct clone_args_v1 args = {
+		.exit_signal = SIGCHLD,
+		.set_tid = (__u64)(uintptr_t)tids,
+		.set_tid_size = n,
+	};
+	pid_t pid = syscall(SYS_clone3, &args, sizeof(args));
+
+	if (pid < 0)
+		return -errno;
+	if (pid == 0) {
+		int nspid[MAX_PID_NS_LEVEL + 1], count = 0;
+		char line[512], *p, *end;
+		FILE *f = fopen("/proc/self/status", "r");
+		size_t i;
+
+		while (f && fgets(line, sizeof(line), f))
+			if (!strncmp(line, "NSpid:", 6))
+				for (p = line + 6; count <= MAX_PID_NS_LEVEL; p = end) {
+					nspid[count] = strtol(p, &end, 10);
+					if (end == p)
+						break;
+					count++;
+				}
+		if ((size_t)count < n)
+			_exit(1);
+		for (i = 0; i < n; i++)
+			if (nspid[count - 1 - i] != tids[i])
+				_exit(2);
+		_exit(0);
+	}
+	return wait_status(pid);
+}
 
 static int wait_status(pid_t pid)
 {
@@ -149,6 +200,58 @@ TEST(numbers_at_every_level_of_eight)
 				_exit(20 + level);
 		}
 		_exit(0);
+	}
+	EXPECT_EQ(0, wait_status(pid));
+}
+
+/*
+ * clone3() set_tid three levels deep: the chosen number at every level, and
+ * the stock errors, with a failure at the outermost level giving back the
+ * numbers already taken at the inner ones.
+ */
+TEST(set_tid_at_three_levels)
+{
+	pid_t pid = fork();
+
+	ASSERT_GE(pid, 0);
+	if (pid == 0) {
+		const pid_t good[] = { 555, 777, 30123 };
+		const pid_t taken_outside[] = { 556, 778, 1 };
+		const pid_t retry[] = { 556, 778, 30124 };
+		const pid_t zero[] = { 0, 779, 30125 };
+		const pid_t too_big[] = { 557, 779, INT_MAX };
+		const pid_t four[] = { 558, 780, 30126, 30127 };
+		const pid_t mine[] = { 1 };
+		pid_t unprivileged;
+
+		descend();
+		descend();
+		/* Now pid 1 of a namespace two levels below the initial one. */
+		if (clone3_set_tid(good, 3) != 0)
+			_exit(1);
+		if (clone3_set_tid(mine, 1) != -EEXIST)
+			_exit(2);
+		if (clone3_set_tid(taken_outside, 3) != -EEXIST)
+			_exit(3);
+		/* 556 and 778 were given back when the outermost level failed. */
+		if (clone3_set_tid(retry, 3) != 0)
+			_exit(4);
+		if (clone3_set_tid(zero, 3) != -EINVAL)
+			_exit(5);
+		if (clone3_set_tid(too_big, 3) != -EINVAL)
+			_exit(6);
+		if (clone3_set_tid(four, 4) != -EINVAL)
+			_exit(7);
+		/* Without CAP_CHECKPOINT_RESTORE over the namespaces: EPERM. */
+		unprivileged = fork();
+		if (unprivileged < 0)
+			_exit(8);
+		if (unprivileged == 0) {
+			if (setuid(65534))
+				_exit(1);
+			_exit(clone3_set_tid(good, 3) == -EPERM ? 0 : 2);
+		}
+		_exit(wait_status(unprivileged) ? 9 : 0);
 	}
 	EXPECT_EQ(0, wait_status(pid));
 }
