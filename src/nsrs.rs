@@ -9,6 +9,7 @@ use kernel::ns::{self, NsType};
 use kernel::prelude::*;
 
 mod init_ns;
+pub mod nsfs;
 
 /// Log prefix for `pr_*!` in this built-in crate (the `module!` macro defines it for modules).
 const __LOG_PREFIX: &[u8] = b"nsrs\0";

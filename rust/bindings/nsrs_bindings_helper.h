@@ -7,9 +7,20 @@
  */
 
 #ifdef CONFIG_NSRS
+#include <linux/cred.h>
+#include <linux/dcache.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/fs_context.h>
+#include <linux/lockref.h>
+#include <linux/magic.h>
+#include <linux/mount.h>
 #include <linux/ns_common.h>
+#include <linux/nsfs.h>
 #include <linux/pid_namespace.h>
 #include <linux/proc_ns.h>
+#include <linux/pseudo_fs.h>
+#include <linux/seq_file.h>
 #include <linux/user_namespace.h>
 #include <linux/utsname.h>
 #include <uapi/linux/sched.h>

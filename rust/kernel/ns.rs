@@ -10,10 +10,22 @@
 
 use crate::{
     bindings,
+    error::{from_err_ptr, Result},
     str::CStr,
-    types::{AlwaysRefCounted, Opaque},
+    types::{ARef, AlwaysRefCounted, ForeignOwnable, Opaque},
+    vfs::DentryStash,
 };
 use core::ptr::{addr_of, addr_of_mut, NonNull};
+
+mod mnt;
+mod ops;
+mod pid;
+mod user;
+
+pub use mnt::MntNamespace;
+pub use ops::NsOperations;
+pub use pid::{PidKind, PidNamespace, RcuTask};
+pub use user::UserNamespace;
 
 /// The type of a namespace, named after the `CLONE_NEW*` flag that creates one.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -93,9 +105,80 @@ impl NsCommon {
         unsafe { &*ptr.cast() }
     }
 
+    /// Takes over a counted reference returned by C (`->get`, `->get_parent`, ...); `None` for
+    /// a null pointer.
+    ///
+    /// # Safety
+    ///
+    /// `ptr` must be null, or point to the `ns_common` of a set-up namespace on which the caller
+    /// owns a counted reference, which the result takes over.
+    pub unsafe fn from_owned_raw(ptr: *mut bindings::ns_common) -> Option<ARef<Self>> {
+        // SAFETY: The caller gives us its reference on a valid namespace.
+        NonNull::new(ptr).map(|p| unsafe { ARef::from_raw(p.cast()) })
+    }
+
     /// Returns the raw pointer to the `ns_common`.
     pub fn as_raw(&self) -> *mut bindings::ns_common {
         self.0.get()
+    }
+
+    /// Returns the operations of the namespace's type.
+    pub fn operations(&self) -> &'static NsOperations {
+        // SAFETY: By the type invariants `ops` points to static operations of a namespace type.
+        unsafe { NsOperations::from_raw((*self.as_raw()).ops) }
+    }
+
+    /// Returns the slot where nsfs stashes the dentry that stands for the namespace.
+    pub fn stash(&self) -> &DentryStash {
+        // SAFETY: The namespace is alive while `self` is (type invariants), and every access to
+        // `stashed` is atomic (the C side uses `WRITE_ONCE()` when it sets it up and
+        // `cmpxchg()`), as the stash requires; only nsfs, through this slot, stores dentries in
+        // it.
+        unsafe { DentryStash::from_raw(addr_of_mut!((*self.as_raw()).stashed)) }
+    }
+
+    /// Returns the user namespace that owns this one (`ns_get_owner()`), counted; `EPERM` when
+    /// it lies outside the current task's user namespace.
+    pub fn owner(&self) -> Result<ARef<Self>> {
+        // SAFETY: The namespace is alive; `ns_get_owner()` returns a counted reference or an
+        // error pointer.
+        let ptr = from_err_ptr(unsafe { bindings::ns_get_owner(self.as_raw()) })?;
+        // SAFETY: A counted reference on a live namespace, non-null on success.
+        unsafe { Self::from_owned_raw(ptr) }.ok_or(crate::error::code::EPERM)
+    }
+
+    /// Returns the parent namespace (`->get_parent`), counted, for the hierarchical types (pid
+    /// and user); `None` for the others. The parent may be out of the caller's reach (`EPERM`).
+    pub fn parent(&self) -> Option<Result<ARef<Self>>> {
+        let get_parent = self.ops().get_parent?;
+        // SAFETY: The namespace is alive; `->get_parent` returns a counted reference or an error
+        // pointer.
+        let ptr = match from_err_ptr(unsafe { get_parent(self.as_raw()) }) {
+            Ok(ptr) => ptr,
+            Err(e) => return Some(Err(e)),
+        };
+        // SAFETY: A counted reference on a live namespace, non-null on success.
+        Some(unsafe { Self::from_owned_raw(ptr) }.ok_or(crate::error::code::EPERM))
+    }
+
+    /// Returns the namespace as a user namespace, if it is one.
+    pub fn as_user_ns(&self) -> Option<&UserNamespace> {
+        (self.ns_type() == Some(NsType::User)).then(|| UserNamespace::from_common(self))
+    }
+
+    /// Returns the namespace as a mount namespace, if it is one.
+    pub fn as_mnt_ns(&self) -> Option<&MntNamespace> {
+        (self.ns_type() == Some(NsType::Mnt)).then(|| MntNamespace::from_common(self))
+    }
+
+    /// Returns the namespace as a pid namespace, if it is one.
+    pub fn as_pid_ns(&self) -> Option<&PidNamespace> {
+        (self.ns_type() == Some(NsType::Pid)).then(|| PidNamespace::from_common(self))
+    }
+
+    /// Returns the `CLONE_NEW*` flag of the namespace's type, as `NS_GET_NSTYPE` reports it.
+    pub fn clone_flag(&self) -> i32 {
+        self.ops().type_
     }
 
     fn ops(&self) -> &'static bindings::proc_ns_operations {
@@ -159,6 +242,28 @@ unsafe impl AlwaysRefCounted for NsCommon {
     unsafe fn dec_ref(obj: NonNull<Self>) {
         // SAFETY: The caller owns a reference, which `->put` consumes.
         unsafe { bindings::ns_common_put(obj.as_ptr().cast()) };
+    }
+}
+
+// The `i_private` of an nsfs inode: the namespace, counted, as a plain `ns_common` pointer that C
+// code reads back with `get_proc_ns()`.
+impl ForeignOwnable for ARef<NsCommon> {
+    type Borrowed<'a> = &'a NsCommon;
+
+    fn into_foreign(self) -> *const core::ffi::c_void {
+        ARef::into_raw(self).as_ptr().cast_const().cast()
+    }
+
+    unsafe fn borrow<'a>(ptr: *const core::ffi::c_void) -> &'a NsCommon {
+        // SAFETY: The caller guarantees `ptr` came from `into_foreign` and that the reference it
+        // carries is not given back with `from_foreign` during `'a`, so the namespace is alive.
+        unsafe { NsCommon::from_raw(ptr.cast()) }
+    }
+
+    unsafe fn from_foreign(ptr: *const core::ffi::c_void) -> Self {
+        // SAFETY: The caller guarantees `ptr` came from `into_foreign`, whose reference it gives
+        // back.
+        unsafe { ARef::from_raw(NonNull::new_unchecked(ptr.cast_mut().cast())) }
     }
 }
 

@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The operations of a namespace type, `struct proc_ns_operations`.
+
+use super::NsCommon;
+use crate::{bindings, str::CStr, types::ARef};
+
+/// The static operations of one namespace type (`netns_operations`, ...), as `/proc/<pid>/ns/`
+/// entries and nsfs use them.
+///
+/// # Invariants
+///
+/// It is one of the kernel's static `proc_ns_operations` tables: `name` is a static string, and
+/// `get` returns a counted reference or null.
+#[repr(transparent)]
+pub struct NsOperations(bindings::proc_ns_operations);
+
+impl NsOperations {
+    /// Creates a reference to the operations at `ptr`.
+    ///
+    /// # Safety
+    ///
+    /// `ptr` must point to one of the kernel's static `proc_ns_operations`.
+    pub unsafe fn from_raw(ptr: *const bindings::proc_ns_operations) -> &'static Self {
+        // SAFETY: Transparent wrapper of a static table, as the caller guarantees.
+        unsafe { &*ptr.cast() }
+    }
+
+    /// Returns the name of the type as `/proc/<pid>/ns/` shows it: `"pid"`, `"net"`, ...;
+    /// `"pid_for_children"` for the operations of that entry.
+    pub fn name(&self) -> &'static CStr {
+        // SAFETY: `name` is a static NUL-terminated string (type invariants).
+        unsafe { CStr::from_char_ptr(self.0.name) }
+    }
+
+    /// Returns the name of the namespace type itself: `"pid"` also for `pid_for_children`.
+    pub fn real_name(&self) -> &'static CStr {
+        if self.0.real_ns_name.is_null() {
+            return self.name();
+        }
+        // SAFETY: A non-null `real_ns_name` is a static NUL-terminated string.
+        unsafe { CStr::from_char_ptr(self.0.real_ns_name) }
+    }
+
+    /// Returns the namespace of this type that `task` is in (`->get`), counted; `None` when the
+    /// task has none any more (it is exiting).
+    ///
+    /// # Safety
+    ///
+    /// `task` must be a valid task, kept alive by the caller for the call.
+    pub unsafe fn get_from_task(&self, task: *mut bindings::task_struct) -> Option<ARef<NsCommon>> {
+        let get = self.0.get?;
+        // SAFETY: The caller guarantees `task` is valid; `->get` returns a counted reference or
+        // null (type invariants).
+        unsafe { NsCommon::from_owned_raw(get(task)) }
+    }
+}

@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The dentry stash: finding or making the one dentry that stands for a namespace.
+//!
+//! Fast path: the namespace's stash slot is read under RCU and the dentry found there is taken
+//! with `lockref_get_not_dead()`, which fails once the dentry has started dying. Slow path: a new
+//! inode (owning the namespace reference) and dentry are made and installed with a
+//! compare-and-exchange; when another opener got there first with a live dentry, that one is
+//! used and ours is dropped, which releases its inode and so the extra namespace reference. A
+//! dead dentry still in the slot is replaced. `->d_prune` ([`super::Nsfs`]) empties the slot
+//! before a dentry dies, which is what makes the RCU read of the slot safe.
+
+use super::{mount, namespace_of, Nsfs, NS_FILE_OPS};
+use kernel::{
+    bindings,
+    error::Result,
+    ns::NsCommon,
+    sync::rcu,
+    types::ARef,
+    vfs::{Dentry, NewDentry, NewInode, Path, SuperBlock},
+};
+
+/// Returns the nsfs path of `ns`, consuming the reference (kept by a new inode, or dropped
+/// when the namespace already has a dentry).
+pub(crate) fn path_of(ns: ARef<NsCommon>) -> Result<Path> {
+    let mnt = mount()?;
+    if let Some(dentry) = stashed(&ns) {
+        // The dentry's inode holds its own reference on the namespace.
+        drop(ns);
+        return Ok(Path::new(mnt, dentry));
+    }
+    let dentry = new_dentry(mnt.super_block(), ns)?;
+    Ok(Path::new(mnt, install(dentry)?))
+}
+
+/// The fast path: the stashed dentry, if there is one that is not dying.
+fn stashed(ns: &NsCommon) -> Option<ARef<Dentry>> {
+    let guard = rcu::read_lock();
+    ns.stash().get(&guard)?.try_get()
+}
+
+/// Makes a dentry and inode for `ns`, which the inode takes over (or drops, on failure).
+fn new_dentry(sb: &SuperBlock<Nsfs>, ns: ARef<NsCommon>) -> Result<ARef<Dentry>> {
+    let ino = ns.inum().into();
+    let mut inode = NewInode::new(sb, ino, bindings::S_IRUGO as u16, ns)?;
+    inode.set_file_operations(&NS_FILE_OPS);
+    // On failure `inode` is dropped: its eviction drops the namespace reference.
+    let dentry = NewDentry::alloc_anon(sb)?;
+    Ok(dentry.instantiate(inode))
+}
+
+/// Stashes `new`, or returns the live dentry another opener stashed first.
+fn install(new: ARef<Dentry>) -> Result<ARef<Dentry>> {
+    let winner = {
+        let ns = namespace_of(&new)?;
+        let guard = rcu::read_lock();
+        race(ns, &new, &guard)
+    };
+    // Dropping the loser may sleep (its namespace's `->put`): only outside the RCU section.
+    Ok(winner.unwrap_or(new))
+}
+
+/// Installs `new` in the stash of `ns` unless a live dentry is there; returns that one.
+fn race(ns: &NsCommon, new: &Dentry, guard: &rcu::Guard) -> Option<ARef<Dentry>> {
+    let mut expected = None;
+    loop {
+        // SAFETY: `new` is a set-up nsfs dentry of `ns`; nsfs's `->d_prune` removes it from
+        // this slot before it is killed.
+        match unsafe { ns.stash().install(expected, new, guard) } {
+            Ok(()) => return None,
+            Err(Some(old)) => {
+                if let Some(live) = old.try_get() {
+                    return Some(live);
+                }
+                // A dying dentry that has not pruned itself yet: take its place.
+                expected = Some(old);
+            }
+            Err(None) => expected = None,
+        }
+    }
+}
