@@ -19,17 +19,17 @@ use kernel::{
     prelude::*,
     types::ARef,
     vfs::{
-        Dentry, DentryOperations, File, FileOperations, FileSystemType, KernMount, Mount, PseudoFs,
-        SeqFile, SuperOperations,
+        Dentry, DentryOperations, DyingDentry, File, FileOperations, FileSystemType, KernMount,
+        Mount, PseudoFs, SeqFile, SuperOperations,
     },
 };
 
 mod ioctl;
-mod name;
-mod stash;
+pub(crate) mod name;
+pub(crate) mod stash;
 
 /// The nsfs pseudo-filesystem.
-pub(crate) struct Nsfs;
+pub struct Nsfs;
 
 impl PseudoFs for Nsfs {
     const NAME: &'static CStr = c_str!("nsfs");
@@ -48,7 +48,7 @@ impl PseudoFs for Nsfs {
         name::dname(ns.type_name(), ino, buf)
     }
 
-    fn prune(ns: &NsCommon, dentry: &Dentry) {
+    fn prune(ns: &NsCommon, dentry: DyingDentry<'_>) {
         // Another opener may already have replaced this dentry with its own: only ours goes.
         ns.stash().remove(dentry);
     }
@@ -111,7 +111,7 @@ fn to_c_int(res: Result) -> c_int {
 #[no_mangle]
 pub unsafe extern "C" fn ns_get_path_cb(
     path: *mut bindings::path,
-    ns_get_cb: Option<unsafe extern "C" fn(*mut c_void) -> *mut bindings::ns_common>,
+    ns_get_cb: bindings::ns_get_path_helper_t,
     private_data: *mut c_void,
 ) -> c_int {
     let Some(get) = ns_get_cb else {
@@ -232,11 +232,38 @@ pub unsafe extern "C" fn proc_ns_file(file: *const bindings::file) -> bool {
 ///
 /// `ns` must be a live namespace.
 #[no_mangle]
-pub unsafe extern "C" fn ns_match(ns: *const bindings::ns_common, dev: u32, ino: u64) -> bool {
+pub unsafe extern "C" fn ns_match(
+    ns: *const bindings::ns_common,
+    dev: bindings::dev_t,
+    ino: bindings::ino_t,
+) -> bool {
     // SAFETY: The caller guarantees the namespace is alive.
     let ns = unsafe { NsCommon::from_raw(ns) };
     let Ok(mnt) = mount() else {
         return false;
     };
-    u64::from(ns.inum()) == ino && mnt.super_block().dev() == dev
+    u64::from(ns.inum()) == ino as u64 && mnt.super_block().dev() == dev
 }
+
+// The entry points have the prototypes C declares for them (those bindgen sees).
+const _: [unsafe extern "C" fn(
+    *const bindings::ns_common,
+    bindings::dev_t,
+    bindings::ino_t,
+) -> bool; 2] = [ns_match, bindings::ns_match];
+const _: [unsafe extern "C" fn(
+    *mut bindings::path,
+    *mut bindings::task_struct,
+    *const bindings::proc_ns_operations,
+) -> c_int; 2] = [ns_get_path, bindings::ns_get_path];
+const _: [unsafe extern "C" fn(
+    *mut bindings::path,
+    bindings::ns_get_path_helper_t,
+    *mut c_void,
+) -> c_int; 2] = [ns_get_path_cb, bindings::ns_get_path_cb];
+const _: [unsafe extern "C" fn(
+    *mut c_char,
+    usize,
+    *mut bindings::task_struct,
+    *const bindings::proc_ns_operations,
+) -> c_int; 2] = [ns_get_name, bindings::ns_get_name];

@@ -10,6 +10,8 @@ use kernel::prelude::*;
 
 mod init_ns;
 pub mod nsfs;
+pub mod proc_namespaces;
+pub mod registry;
 
 /// Log prefix for `pr_*!` in this built-in crate (the `module!` macro defines it for modules).
 const __LOG_PREFIX: &[u8] = b"nsrs\0";
@@ -19,6 +21,7 @@ const __LOG_PREFIX: &[u8] = b"nsrs\0";
 /// Checks that the initial namespaces are the ones the component expects and says it is active.
 #[no_mangle]
 pub extern "C" fn nsrs_init() {
+    registry::init();
     let pid = ns::init_pid_ns();
     let user = ns::init_user_ns();
     if let Err(e) = init_ns::check(pid, NsType::Pid).and(init_ns::check(user, NsType::User)) {

@@ -12,12 +12,16 @@
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/fs_context.h>
+#include <linux/idr.h>
 #include <linux/lockref.h>
 #include <linux/magic.h>
 #include <linux/mount.h>
+#include <linux/namei.h>
+#include <linux/nsproxy.h>
 #include <linux/ns_common.h>
 #include <linux/nsfs.h>
 #include <linux/pid_namespace.h>
+#include <linux/proc_fs.h>
 #include <linux/proc_ns.h>
 #include <linux/pseudo_fs.h>
 #include <linux/seq_file.h>

@@ -9,7 +9,16 @@
 #include <linux/cred.h>
 #include <linux/dcache.h>
 #include <linux/fs.h>
+#include <linux/idr.h>
+#include <linux/proc_fs.h>
+#include <linux/pid_namespace.h>
+#include <linux/cgroup.h>
+#include <linux/ipc_namespace.h>
 #include <linux/ns_common.h>
+#include <linux/nsproxy.h>
+#include <linux/time_namespace.h>
+#include <linux/utsname.h>
+#include <net/net_namespace.h>
 #include <linux/proc_ns.h>
 #include <linux/rcupdate.h>
 #include "../../fs/mount.h"
@@ -52,6 +61,70 @@ const struct cred *rust_helper_current_cred(void)
 struct user_namespace *rust_helper_current_user_ns(void)
 {
 	return current_user_ns();
+}
+
+void rust_helper_spin_lock_bh(spinlock_t *lock)
+{
+	spin_lock_bh(lock);
+}
+
+void rust_helper_spin_unlock_bh(spinlock_t *lock)
+{
+	spin_unlock_bh(lock);
+}
+
+/* One lock class for the locks Rust initialises here: nsrs has one. */
+void rust_helper_nsrs_spin_lock_init(spinlock_t *lock)
+{
+	spin_lock_init(lock);
+}
+
+void rust_helper_idr_init(struct idr *idr)
+{
+	idr_init(idr);
+}
+
+void rust_helper_idr_preload_end(void)
+{
+	idr_preload_end();
+}
+
+bool rust_helper_dir_emit(struct dir_context *ctx, const char *name,
+			  int namelen, u64 ino, unsigned int type)
+{
+	return dir_emit(ctx, name, namelen, ino, type);
+}
+
+bool rust_helper_dir_emit_dots(struct file *file, struct dir_context *ctx)
+{
+	return dir_emit_dots(file, ctx);
+}
+
+/* The user namespace of the pid namespace a procfs instance shows. */
+struct user_namespace *rust_helper_nsrs_procfs_user_ns(struct super_block *sb)
+{
+	return proc_pid_ns(sb)->user_ns;
+}
+
+bool rust_helper_refcount_inc_not_zero(refcount_t *r)
+{
+	return refcount_inc_not_zero(r);
+}
+
+/*
+ * The namespaces of an nsproxy, as the ns_common each embeds, in the order
+ * mnt, uts, ipc, pid (for children), cgroup, net, time (for children).
+ */
+void rust_helper_nsrs_nsproxy_namespaces(struct nsproxy *nsp,
+					 struct ns_common **out)
+{
+	out[0] = nsp->mnt_ns ? &nsp->mnt_ns->ns : NULL;
+	out[1] = nsp->uts_ns ? &nsp->uts_ns->ns : NULL;
+	out[2] = nsp->ipc_ns ? &nsp->ipc_ns->ns : NULL;
+	out[3] = nsp->pid_ns_for_children ? &nsp->pid_ns_for_children->ns : NULL;
+	out[4] = nsp->cgroup_ns ? &nsp->cgroup_ns->ns : NULL;
+	out[5] = nsp->net_ns ? &nsp->net_ns->ns : NULL;
+	out[6] = nsp->time_ns_for_children ? &nsp->time_ns_for_children->ns : NULL;
 }
 
 /* struct mnt_namespace is private to fs/: its fields nsfs reports. */

@@ -20,11 +20,13 @@ use core::ptr::{addr_of, addr_of_mut, NonNull};
 mod mnt;
 mod ops;
 mod pid;
+mod proxy;
 mod user;
 
 pub use mnt::MntNamespace;
 pub use ops::NsOperations;
 pub use pid::{PidKind, PidNamespace, RcuTask};
+pub use proxy::NsProxy;
 pub use user::UserNamespace;
 
 /// The type of a namespace, named after the `CLONE_NEW*` flag that creates one.
@@ -117,6 +119,28 @@ impl NsCommon {
         NonNull::new(ptr).map(|p| unsafe { ARef::from_raw(p.cast()) })
     }
 
+    /// Takes a reference on the namespace at `ptr` unless its count already dropped to zero
+    /// (it is being torn down, and must not be handed out).
+    ///
+    /// # Safety
+    ///
+    /// `ptr` must point to the `ns_common` of a set-up namespace whose memory stays valid for the
+    /// duration of the call, whatever its count.
+    pub unsafe fn try_get(ptr: NonNull<Self>) -> Option<ARef<Self>> {
+        // SAFETY: The memory is valid for the call (the caller guarantees it).
+        let count = unsafe { addr_of_mut!((*ptr.as_ref().as_raw()).count) };
+        // SAFETY: As above; the count is only changed atomically.
+        let counted = unsafe { ptr.as_ref() }.is_counted();
+        // SAFETY: The initial pid namespace is never freed and not counted; any other is alive
+        // if its count was non-zero, and the increment makes the new reference ours.
+        if !counted || unsafe { bindings::refcount_inc_not_zero(count) } {
+            // SAFETY: We own a reference (or need none, for the initial pid namespace).
+            Some(unsafe { ARef::from_raw(ptr) })
+        } else {
+            None
+        }
+    }
+
     /// Returns the raw pointer to the `ns_common`.
     pub fn as_raw(&self) -> *mut bindings::ns_common {
         self.0.get()
@@ -159,6 +183,17 @@ impl NsCommon {
         };
         // SAFETY: A counted reference on a live namespace, non-null on success.
         Some(unsafe { Self::from_owned_raw(ptr) }.ok_or(crate::error::code::EPERM))
+    }
+
+    /// Returns the user namespace that owns this one; for a user namespace, its parent (`None`
+    /// for the initial one).
+    pub fn owner_user_ns(&self) -> Option<&UserNamespace> {
+        let owner = self.ops().owner?;
+        // SAFETY: The namespace is alive; `->owner` returns its owning user namespace without a
+        // reference, which the namespace itself holds for as long as it lives.
+        let user = unsafe { owner(self.as_raw()) };
+        // SAFETY: A non-null owner is a live user namespace for at least as long as `self`.
+        (!user.is_null()).then(|| unsafe { UserNamespace::from_raw(user) })
     }
 
     /// Returns the namespace as a user namespace, if it is one.

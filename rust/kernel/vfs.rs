@@ -17,14 +17,19 @@ use crate::{prelude::*, str::CStr, types::ForeignOwnable};
 mod dentry;
 mod file;
 mod inode;
+mod link_dir;
 mod ops;
 mod path;
 mod stash;
 mod super_block;
 
-pub use dentry::{Dentry, NewDentry};
+pub use dentry::{Dentry, DyingDentry, NewDentry, StashedDentry};
 pub use file::{FdReservation, File, OwnedFile};
 pub use inode::{Inode, NewInode};
+pub use link_dir::{
+    DirContext, DirFileOperations, DirInodeOperations, LinkDentryOperations, LinkDir,
+    LinkInodeOperations, LINK_NAME_MAX,
+};
 pub use ops::{DentryOperations, FileOperations, SuperOperations};
 pub use path::Path;
 pub use stash::DentryStash;
@@ -61,8 +66,9 @@ pub trait PseudoFs: Sized + 'static {
     /// `buf` ends with the NUL the name needs; `ENAMETOOLONG` if it does not fit.
     fn dname(data: Borrowed<'_, Self>, ino: u64, buf: &mut [u8]) -> Result<usize>;
 
-    /// Called before `dentry` is killed (`->d_prune`), with its inode's data.
-    fn prune(data: Borrowed<'_, Self>, dentry: &Dentry);
+    /// Called before `dentry` is killed (`->d_prune`), with its inode's data, under the
+    /// dentry's `d_lock`: must not sleep.
+    fn prune(data: Borrowed<'_, Self>, dentry: DyingDentry<'_>);
 
     /// Shows the root of a mount of `dentry` in `/proc/<pid>/mountinfo` (`->show_path`).
     fn show_path(data: Borrowed<'_, Self>, ino: u64, seq: &SeqFile);

@@ -15,6 +15,9 @@ use crate::{bindings, str::CStr, types::ARef};
 #[repr(transparent)]
 pub struct NsOperations(bindings::proc_ns_operations);
 
+// SAFETY: The operations are a static table that is never written; its strings are static.
+unsafe impl Sync for NsOperations {}
+
 impl NsOperations {
     /// Creates a reference to the operations at `ptr`.
     ///

@@ -24,6 +24,39 @@ impl UserNamespace {
         unsafe { &*(ns as *const NsCommon).cast() }
     }
 
+    /// Creates a reference to the user namespace at `ptr`.
+    ///
+    /// # Safety
+    ///
+    /// `ptr` must point to a live user namespace that stays alive for `'a`.
+    pub unsafe fn from_raw<'a>(ptr: *mut bindings::user_namespace) -> &'a Self {
+        // SAFETY: The caller guarantees the namespace lives for `'a`; `ns` is embedded in it.
+        Self::from_common(unsafe { NsCommon::from_raw(core::ptr::addr_of!((*ptr).ns)) })
+    }
+
+    /// Returns the user namespace of the pid namespace the procfs instance of `inode` shows:
+    /// the one `/proc/namespaces` of that instance is seen from.
+    ///
+    /// # Safety
+    ///
+    /// `inode` must belong to a procfs superblock.
+    pub unsafe fn of_procfs(inode: &crate::vfs::Inode) -> &Self {
+        // SAFETY: The caller guarantees a procfs inode; the superblock holds its pid namespace,
+        // which holds its user namespace, for at least as long as the inode lives.
+        unsafe { Self::from_raw(bindings::nsrs_procfs_user_ns(inode.super_block_ptr())) }
+    }
+
+    /// Whether this namespace is `ancestor` or one of its descendants (`in_userns()`).
+    pub fn is_within(&self, ancestor: &UserNamespace) -> bool {
+        // SAFETY: Both namespaces are alive (type invariants).
+        unsafe { bindings::in_userns(ancestor.as_raw(), self.as_raw()) }
+    }
+
+    /// Returns the namespace's `ns_common`.
+    pub fn as_common(&self) -> &NsCommon {
+        &self.0
+    }
+
     fn as_raw(&self) -> *mut bindings::user_namespace {
         // SAFETY: `self.0` is embedded in a `struct user_namespace` (type invariants).
         unsafe { crate::container_of!(self.0.as_raw(), bindings::user_namespace, ns) as *mut _ }

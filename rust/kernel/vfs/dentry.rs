@@ -5,20 +5,24 @@
 //! C header: [`include/linux/dcache.h`](srctree/include/linux/dcache.h).
 
 use super::{Inode, NewInode, PseudoFs, SuperBlock};
+use crate::sync::rcu;
 use crate::{
     bindings,
     error::{code::ENOMEM, Result},
     types::{ARef, AlwaysRefCounted, Opaque},
 };
-use core::ptr::{addr_of_mut, NonNull};
+use core::{
+    marker::PhantomData,
+    ptr::{addr_of_mut, NonNull},
+};
 
 /// A directory entry, `struct dentry`.
 ///
 /// # Invariants
 ///
-/// For as long as a reference to it exists the dentry's memory is valid: its owner holds a count
-/// on it (`d_lockref`), or it was reached under an RCU read lock that outlives the reference
-/// (dentries are freed after an RCU grace period).
+/// For as long as a reference to it exists the dentry is alive: its owner holds a count on it
+/// (`d_lockref`). A dentry reached without a count (under RCU, or while it is being killed) is a
+/// [`StashedDentry`] or a [`DyingDentry`] instead, which cannot be counted again by mistake.
 #[repr(transparent)]
 pub struct Dentry(Opaque<bindings::dentry>);
 
@@ -48,39 +52,88 @@ impl Dentry {
     }
 
     /// Returns the inode of a positive dentry, `None` for a negative one.
-    ///
-    /// Callers that may race with the dentry being killed (RCU readers) must not rely on the
-    /// inode being there.
     pub fn inode(&self) -> Option<&Inode> {
-        // SAFETY: The dentry is valid by the type invariants; `d_inode` is only changed under
-        // `d_lock`, and a positive dentry keeps its inode until it is killed, which cannot
-        // happen while a count is held, nor free the inode before an RCU grace period.
+        // SAFETY: A count is held (type invariants), so the dentry is not killed: `d_inode` of a
+        // positive dentry only changes (to null) when it is, under `d_lock`, and the dentry
+        // keeps the inode referenced until then.
         let inode = unsafe { (*self.as_raw()).d_inode };
-        // SAFETY: A non-null `d_inode` is valid for as long as the dentry is, as above.
+        // SAFETY: A non-null `d_inode` is valid for as long as the dentry's count is held.
         (!inode.is_null()).then(|| unsafe { Inode::from_raw(inode) })
     }
+}
 
-    /// Takes a counted reference unless the dentry is already being killed.
+/// A dentry reached without a count, under an RCU read lock: its memory stays valid until the
+/// guard of lifetime `'g` is dropped (dentries are freed after an RCU grace period), but it may be
+/// dying. It can only be compared, or counted with [`StashedDentry::try_get`].
+///
+/// # Invariants
+///
+/// `self.0` points to a dentry not freed before `'g` ends, whose `d_lockref` may be dead.
+#[derive(Clone, Copy)]
+pub struct StashedDentry<'g>(NonNull<bindings::dentry>, PhantomData<&'g rcu::Guard>);
+
+impl<'g> StashedDentry<'g> {
+    /// Creates the handle of a dentry found under `_guard`.
     ///
-    /// This is `lockref_get_not_dead()`: the way to turn a dentry reached under RCU into one that
-    /// may be kept.
-    pub fn try_get(&self) -> Option<ARef<Self>> {
-        // SAFETY: The dentry's memory is valid by the type invariants, so is its lockref.
-        let lockref = unsafe { addr_of_mut!((*self.as_raw()).d_lockref) };
+    /// # Safety
+    ///
+    /// `ptr` must point to a dentry allocated so that it is freed only after an RCU grace period
+    /// (not `DCACHE_NORCU`), and not freed yet when the guard was taken.
+    pub unsafe fn from_raw(ptr: NonNull<bindings::dentry>, _guard: &'g rcu::Guard) -> Self {
+        // INVARIANT: Guaranteed by the caller; the guard holds the grace period off.
+        Self(ptr, PhantomData)
+    }
+
+    /// Returns the raw pointer, for comparisons.
+    pub fn as_ptr(self) -> *mut bindings::dentry {
+        self.0.as_ptr()
+    }
+
+    /// Takes a counted reference unless the dentry is already dying (`lockref_get_not_dead()`).
+    pub fn try_get(self) -> Option<ARef<Dentry>> {
+        // SAFETY: The memory is valid while the guard lives (type invariants), and so is its
+        // lockref, which is only changed atomically or under its lock.
+        let lockref = unsafe { addr_of_mut!((*self.as_ptr()).d_lockref) };
         // SAFETY: `lockref` points to the valid lockref of the dentry.
         if unsafe { bindings::lockref_get_not_dead(lockref) } != 0 {
-            // SAFETY: A count was just taken, which the `ARef` now owns.
-            Some(unsafe { ARef::from_raw(NonNull::from(self)) })
+            // SAFETY: A count was just taken on a live dentry, which the `ARef` now owns.
+            Some(unsafe { ARef::from_raw(self.0.cast()) })
         } else {
             None
         }
     }
 }
 
+/// A dentry being killed, as `->d_prune` sees it: `d_lock` is held and its count is dead. It can
+/// only be compared; the callback must not sleep.
+///
+/// # Invariants
+///
+/// `self.0` points to a dentry that stays allocated for `'a`.
+#[derive(Clone, Copy)]
+pub struct DyingDentry<'a>(NonNull<bindings::dentry>, PhantomData<&'a ()>);
+
+impl DyingDentry<'_> {
+    /// Creates the handle.
+    ///
+    /// # Safety
+    ///
+    /// `ptr` must point to a dentry that stays allocated for `'a`.
+    pub unsafe fn from_raw(ptr: NonNull<bindings::dentry>) -> Self {
+        // INVARIANT: Guaranteed by the caller.
+        Self(ptr, PhantomData)
+    }
+
+    /// Returns the raw pointer, for comparisons.
+    pub fn as_ptr(self) -> *mut bindings::dentry {
+        self.0.as_ptr()
+    }
+}
+
 // SAFETY: `dget()` and `dput()` take and drop the dentry's count, which keeps it alive.
 unsafe impl AlwaysRefCounted for Dentry {
     fn inc_ref(&self) {
-        // SAFETY: The caller holds a count (a reference exists), so the dentry is not dead.
+        // SAFETY: A count is held (type invariants), so the dentry is not dead.
         unsafe { bindings::dget(self.as_raw()) };
     }
 

@@ -34,6 +34,11 @@ impl File {
         unsafe { &*ptr.cast() }
     }
 
+    /// Returns the raw pointer to the file.
+    pub fn as_raw(&self) -> *mut bindings::file {
+        self.0.get()
+    }
+
     /// Returns the inode the file is open on.
     pub fn inode(&self) -> &Inode {
         // SAFETY: An open file holds its dentry and so its inode; `f_inode` never changes.

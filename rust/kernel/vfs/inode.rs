@@ -55,12 +55,14 @@ impl Inode {
     ///
     /// # Safety
     ///
-    /// The inode must belong to a superblock of `F`, set up by [`NewInode`].
+    /// The inode must belong to a superblock of `F`, set up by [`NewInode`], and must not be
+    /// evicted while the result is used: the caller holds a count on it, on a positive dentry of
+    /// it, or that dentry's `d_lock`.
     pub unsafe fn data<F: PseudoFs>(&self) -> Borrowed<'_, F> {
-        // SAFETY: The inode is valid by the type invariants; `i_private` was set from
-        // `F::InodeData::into_foreign()` before the inode was published (the caller guarantees it
-        // is an inode of `F`) and is only given back when the inode is evicted, after every
-        // reference to it is gone.
+        // SAFETY: `i_private` was set from `F::InodeData::into_foreign()` before the inode was
+        // published (the caller guarantees it is an inode of `F` made by `NewInode`) and is only
+        // given back when the inode is evicted, which the caller guarantees does not happen
+        // while the borrow lives.
         unsafe { F::InodeData::borrow((*self.as_raw()).i_private) }
     }
 }

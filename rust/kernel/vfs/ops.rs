@@ -6,9 +6,10 @@
 //! The tables are meant to be statics: C code identifies the filesystem's dentries and files by
 //! comparing `d_op` and `f_op` with their addresses.
 
-use super::{Dentry, File, Inode, PseudoFs, SeqFile};
+use super::{DyingDentry, File, Inode, PseudoFs, SeqFile};
 use crate::ffi::{c_char, c_int, c_long, c_uint, c_ulong};
 use crate::{bindings, types::ForeignOwnable};
+use core::ptr::NonNull;
 
 /// A `struct dentry_operations`.
 #[repr(transparent)]
@@ -37,17 +38,29 @@ impl DentryOperations {
     }
 }
 
-/// The inode of `dentry` and the data it carries, for an operation of `F`'s dentries.
+/// The inode of `dentry` and the data it carries, for an operation of `F`'s dentries; `None`
+/// for a negative dentry or the root's inode, which carries nothing.
 ///
 /// # Safety
 ///
-/// `dentry` must be a valid positive dentry of a superblock of `F`.
+/// `dentry` must be a dentry of a superblock of `F` whose inode stays attached and referenced
+/// for `'a`: the caller holds a count on it or its `d_lock`.
 unsafe fn dentry_data<'a, F: PseudoFs>(
     dentry: *mut bindings::dentry,
 ) -> Option<(&'a Inode, super::Borrowed<'a, F>)> {
-    // SAFETY: The caller guarantees that the dentry is valid.
-    let inode = unsafe { Dentry::from_raw(dentry) }.inode()?;
-    // SAFETY: The dentry, hence its inode, belongs to `F`.
+    // SAFETY: The caller guarantees the dentry and its inode stay valid for `'a`; `d_inode` only
+    // changes under `d_lock`, when the dentry is killed.
+    let inode = unsafe { (*dentry).d_inode };
+    if inode.is_null() {
+        return None;
+    }
+    // SAFETY: As above.
+    let inode = unsafe { Inode::from_raw(inode) };
+    // SAFETY: Only `NewInode` sets `i_private` on inodes of `F`; the root inode has none.
+    if unsafe { (*inode.as_raw()).i_private }.is_null() {
+        return None;
+    }
+    // SAFETY: The inode belongs to `F`, was made by `NewInode`, and is not evicted during `'a`.
     Some((inode, unsafe { inode.data::<F>() }))
 }
 
@@ -61,7 +74,7 @@ unsafe extern "C" fn d_dname<F: PseudoFs>(
     buffer: *mut c_char,
     buflen: c_int,
 ) -> *mut c_char {
-    // SAFETY: `d_path()` calls this for a positive dentry of `F`, which it holds.
+    // SAFETY: `d_path()` calls this for a dentry of `F` on which it holds a count.
     let Some((inode, data)) = (unsafe { dentry_data::<F>(dentry) }) else {
         return super::name_too_long().to_ptr();
     };
@@ -83,10 +96,13 @@ unsafe extern "C" fn d_dname<F: PseudoFs>(
 ///
 /// Called by the dcache with a valid dentry of `F`, before it is killed.
 unsafe extern "C" fn d_prune<F: PseudoFs>(dentry: *mut bindings::dentry) {
-    // SAFETY: The dcache holds the dentry, of `F`; a negative one has nothing to prune.
+    // SAFETY: `__dentry_kill()` calls this with `d_lock` held and the inode still attached;
+    // a negative dentry has nothing to prune.
     if let Some((_, data)) = unsafe { dentry_data::<F>(dentry) } {
-        // SAFETY: As above, the dentry is valid for this call.
-        F::prune(data, unsafe { Dentry::from_raw(dentry) });
+        // SAFETY: The dentry is not null, and not freed before the callback returns.
+        F::prune(data, unsafe {
+            DyingDentry::from_raw(NonNull::new_unchecked(dentry))
+        });
     }
 }
 
@@ -175,8 +191,12 @@ unsafe extern "C" fn evict_inode<F: PseudoFs>(inode: *mut bindings::inode) {
         bindings::clear_inode(inode);
         (*inode).i_private
     };
-    // SAFETY: `i_private` came from `F::InodeData::into_foreign()` in `NewInode::new`; no
-    // borrow of it remains since no reference to the inode does.
+    // The root inode, made by `pseudo_fs_fill_super()`, carries nothing.
+    if data.is_null() {
+        return;
+    }
+    // SAFETY: A non-null `i_private` came from `F::InodeData::into_foreign()` in `NewInode::new`;
+    // no borrow of it remains since no reference to the inode does.
     drop(unsafe { F::InodeData::from_foreign(data) });
 }
 

@@ -6,9 +6,12 @@
 //! opening it again finds that dentry under RCU instead of allocating a new one. The stash does
 //! not keep the dentry alive; the dentry's `->d_prune` takes it out of the stash before it dies.
 
-use super::Dentry;
+use super::{Dentry, DyingDentry, StashedDentry};
 use crate::{bindings, sync::rcu, types::Opaque};
-use core::sync::atomic::{AtomicPtr, Ordering};
+use core::{
+    ptr::NonNull,
+    sync::atomic::{AtomicPtr, Ordering},
+};
 
 /// A stash slot, `struct dentry *` (in nsfs, `ns_common::stashed`).
 ///
@@ -41,12 +44,12 @@ impl DentryStash {
 
     /// Returns the stashed dentry, if any. It may be dying: take a reference with
     /// [`Dentry::try_get`] before keeping it past the guard.
-    pub fn get<'g>(&self, _guard: &'g rcu::Guard) -> Option<&'g Dentry> {
+    pub fn get<'g>(&self, guard: &'g rcu::Guard) -> Option<StashedDentry<'g>> {
         // Acquire pairs with the release of `install`: the dentry's fields are seen initialised.
-        let ptr = self.atomic().load(Ordering::Acquire);
+        let ptr = NonNull::new(self.atomic().load(Ordering::Acquire))?;
         // SAFETY: By the type invariants a dentry in the slot is not freed before an RCU grace
         // period, which the guard holds off.
-        (!ptr.is_null()).then(|| unsafe { Dentry::from_raw(ptr) })
+        Some(unsafe { StashedDentry::from_raw(ptr, guard) })
     }
 
     /// Replaces `current` (the dentry seen by [`DentryStash::get`], or `None` for an empty slot)
@@ -54,26 +57,34 @@ impl DentryStash {
     ///
     /// # Safety
     ///
-    /// `new` must be fully set up, and its `->d_prune` must take it out of this slot (with
+    /// `new` must be fully set up, freed only after an RCU grace period (not `DCACHE_NORCU`, as
+    /// `d_alloc_anon()` makes it), and its `->d_prune` must take it out of this slot (with
     /// [`DentryStash::remove`]) before it is killed.
     pub unsafe fn install<'g>(
         &self,
-        current: Option<&Dentry>,
+        current: Option<StashedDentry<'g>>,
         new: &Dentry,
-        _guard: &'g rcu::Guard,
-    ) -> core::result::Result<(), Option<&'g Dentry>> {
-        let current = current.map_or(core::ptr::null_mut(), Dentry::as_raw);
-        self.atomic()
-            .compare_exchange(current, new.as_raw(), Ordering::AcqRel, Ordering::Acquire)
-            .map(|_| ())
-            // SAFETY: As in `get`: the dentry found is not freed while the guard lives.
-            .map_err(|found| (!found.is_null()).then(|| unsafe { Dentry::from_raw(found) }))
+        guard: &'g rcu::Guard,
+    ) -> core::result::Result<(), Option<StashedDentry<'g>>> {
+        let current = current.map_or(core::ptr::null_mut(), StashedDentry::as_ptr);
+        let found = match self.atomic().compare_exchange(
+            current,
+            new.as_raw(),
+            Ordering::AcqRel,
+            Ordering::Acquire,
+        ) {
+            Ok(_) => return Ok(()),
+            Err(found) => NonNull::new(found),
+        };
+        // SAFETY: As in `get`: the dentry found is not freed while the guard lives.
+        Err(found.map(|p| unsafe { StashedDentry::from_raw(p, guard) }))
     }
 
     /// Empties the slot if it still holds `dentry`: another dentry may have taken its place.
-    pub fn remove(&self, dentry: &Dentry) {
+    /// Does not sleep: fit for `->d_prune`, under `d_lock`.
+    pub fn remove(&self, dentry: DyingDentry<'_>) {
         let _ = self.atomic().compare_exchange(
-            dentry.as_raw(),
+            dentry.as_ptr(),
             core::ptr::null_mut(),
             Ordering::AcqRel,
             Ordering::Relaxed,

@@ -27,8 +27,9 @@ const SB_NOUSER: crate::ffi::c_ulong = 1 << 31;
 /// `/proc/filesystems` and userspace cannot mount it.
 pub struct FileSystemType<F: PseudoFs>(Opaque<bindings::file_system_type>, PhantomData<F>);
 
-// SAFETY: The C side only reads the type (name, operations) and uses the addresses of its lock
-// class keys; nothing is written after it is built, since it is never registered.
+// SAFETY: Rust never reads the type's fields through a shared reference. C writes only
+// `fs_supers` (under `sb_lock`, when a superblock is made or killed) and uses the addresses of
+// the lock class keys, which are static objects; `Opaque` keeps the static in writable memory.
 unsafe impl<F: PseudoFs> Sync for FileSystemType<F> {}
 
 impl<F: PseudoFs> FileSystemType<F> {

@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! An ID radix tree keyed by `u32`, with the spinlock that protects it.
+//!
+//! C header: [`include/linux/idr.h`](srctree/include/linux/idr.h).
+
+use crate::{
+    bindings,
+    error::{Error, Result},
+    ffi::c_ulong,
+    types::Opaque,
+};
+use core::{marker::PhantomData, ptr::NonNull};
+
+/// A map from `u32` keys to non-null pointers to `T`, on `struct idr`, with a spinlock taken
+/// with bottom halves disabled (entries may be removed from softirq context, for example when an
+/// RCU callback drops the last reference of an object).
+///
+/// The map does not own what the pointers point to: its user decides what keeps them valid.
+///
+/// # Invariants
+///
+/// After [`Idr::init`], `idr` and `lock` are initialised and the tree is only accessed with
+/// `lock` held.
+pub struct Idr<T> {
+    idr: Opaque<bindings::idr>,
+    lock: Opaque<bindings::spinlock_t>,
+    _entries: PhantomData<*const T>,
+}
+
+// SAFETY: The tree is only touched with the lock held (type invariants); the pointers it keeps
+// are not dereferenced by the map.
+unsafe impl<T> Sync for Idr<T> {}
+
+// SAFETY: As above.
+unsafe impl<T> Send for Idr<T> {}
+
+impl<T> Idr<T> {
+    /// Creates an uninitialised map, for a static; call [`Idr::init`] before any other method.
+    pub const fn new() -> Self {
+        Self {
+            idr: Opaque::uninit(),
+            lock: Opaque::uninit(),
+            _entries: PhantomData,
+        }
+    }
+
+    /// Initialises the map.
+    ///
+    /// # Safety
+    ///
+    /// Must be called once, before any other method and without any concurrent use.
+    pub unsafe fn init(&self) {
+        // SAFETY: The caller guarantees exclusive access; both are valid memory to initialise.
+        unsafe {
+            bindings::idr_init(self.idr.get());
+            bindings::nsrs_spin_lock_init(self.lock.get());
+        }
+    }
+
+    /// Locks the map.
+    pub fn lock(&self) -> IdrGuard<'_, T> {
+        // SAFETY: The lock is initialised (type invariants); it is released by the guard.
+        unsafe { bindings::spin_lock_bh(self.lock.get()) };
+        IdrGuard(self)
+    }
+
+    /// Inserts `ptr` at `key`; `EBUSY` if the key is taken, `ENOMEM` if a node cannot be
+    /// allocated.
+    pub fn insert(&self, key: u32, ptr: NonNull<T>) -> Result {
+        // Allocate the tree's nodes before taking the lock, where sleeping is allowed.
+        // SAFETY: Paired with `idr_preload_end()` below.
+        unsafe { bindings::idr_preload(bindings::GFP_KERNEL) };
+        let ret = {
+            let guard = self.lock();
+            let mut id = key;
+            // SAFETY: The lock is held; `id` is a valid place for the key.
+            unsafe {
+                bindings::idr_alloc_u32(
+                    guard.0.idr.get(),
+                    ptr.as_ptr().cast(),
+                    &mut id,
+                    key as c_ulong,
+                    bindings::GFP_NOWAIT,
+                )
+            }
+        };
+        // SAFETY: Ends the section `idr_preload()` began, on the same CPU (preemption is off).
+        unsafe { bindings::idr_preload_end() };
+        match ret {
+            0 => Ok(()),
+            e if e == -(bindings::ENOSPC as i32) => Err(crate::error::code::EBUSY),
+            e => Err(Error::from_errno(e)),
+        }
+    }
+}
+
+impl<T> Default for Idr<T> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// The map, locked.
+pub struct IdrGuard<'a, T>(&'a Idr<T>);
+
+impl<T> IdrGuard<'_, T> {
+    /// Returns the pointer at `key`.
+    pub fn get(&self, key: u32) -> Option<NonNull<T>> {
+        // SAFETY: The lock is held.
+        NonNull::new(unsafe { bindings::idr_find(self.0.idr.get(), key as c_ulong) }.cast())
+    }
+
+    /// Returns the entry with the smallest key at or above `key`.
+    pub fn next_from(&self, key: u64) -> Option<(u32, NonNull<T>)> {
+        let mut id = c_ulong::try_from(key).ok()?;
+        // SAFETY: The lock is held; `id` is a valid place for the key.
+        let ptr = NonNull::new(unsafe { bindings::idr_get_next_ul(self.0.idr.get(), &mut id) })?;
+        Some((u32::try_from(id).ok()?, ptr.cast()))
+    }
+
+    /// Removes the entry at `key` if it is `ptr`.
+    pub fn remove_if(&mut self, key: u32, ptr: NonNull<T>) {
+        if self.get(key) == Some(ptr) {
+            // SAFETY: The lock is held.
+            unsafe { bindings::idr_remove(self.0.idr.get(), key as c_ulong) };
+        }
+    }
+}
+
+impl<T> Drop for IdrGuard<'_, T> {
+    fn drop(&mut self) {
+        // SAFETY: The guard exists only while the lock is held, by this context.
+        unsafe { bindings::spin_unlock_bh(self.0.lock.get()) };
+    }
+}

@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The registry of live namespaces, after Kirill Tkhai's `ns_idr`: every namespace of the eight
+//! types, keyed by its inode number (`inum`, unique across types, so that a name
+//! `type:[inum]` finds its namespace directly).
+//!
+//! # Entry and removal
+//!
+//! C enters a namespace once it is fully set up: the initial ones at boot ([`init`], from
+//! `nsrs_init()`, which runs after `net_ns_init()` has numbered `init_net`), the others where
+//! they are created, at the end of
+//! `create_new_namespaces()` (every type but user) and of `create_user_ns()`. It removes one
+//! from `ns_free_inum()`, which every type calls on its way to being freed, before the memory
+//! goes. An entry is a non-counting pointer: the registry does not keep anything alive.
+//!
+//! # Why readers are safe
+//!
+//! The map's spinlock is held by whoever looks an entry up and by whoever removes one. A
+//! namespace's memory is freed only after its removal, which waits for the lock, so while a
+//! reader holds the lock every entry it finds points to memory not yet freed. The reader takes a
+//! reference with `refcount_inc_not_zero()` before letting the lock go: a namespace whose count
+//! already reached zero is being torn down and is skipped, never handed out. Nothing slow happens
+//! under the lock (no allocation but the preloaded one, no sleeping, no user copies); dropping a
+//! reference, which may sleep, happens after it is released. Entries may be removed from softirq
+//! context (an RCU callback dropping the last reference of a pid namespace), so the lock is taken
+//! with bottom halves disabled.
+
+use core::ptr::NonNull;
+use kernel::{
+    bindings,
+    error::{code::*, Result},
+    ffi::c_int,
+    idr::Idr,
+    ns::{self, NsCommon, NsProxy},
+    prelude::*,
+    types::ARef,
+};
+
+static REGISTRY: Idr<NsCommon> = Idr::new();
+
+/// Sets the registry up and enters the initial namespaces that exist at this point of boot.
+pub(crate) fn init() {
+    // SAFETY: Called once from `nsrs_init()`, single-threaded at boot, before any other use.
+    unsafe { REGISTRY.init() };
+    let initial = NsProxy::init().namespaces();
+    let user = [Some(ns::init_user_ns())];
+    for ns in Iterator::chain(initial.into_iter(), user).flatten() {
+        // Every initial namespace is numbered by now; a zero would be a bug, not an entry.
+        if ns.inum() != 0 {
+            if let Err(e) = add(ns) {
+                pr_err!(
+                    "cannot register {}:[{}]: {:?}\n",
+                    ns.type_name().to_str().unwrap_or("?"),
+                    ns.inum(),
+                    e
+                );
+            }
+        }
+    }
+}
+
+/// Enters `ns`; entering it again is not an error.
+fn add(ns: &NsCommon) -> Result {
+    let key = ns.inum();
+    if key == 0 {
+        return Err(EINVAL);
+    }
+    let ptr = NonNull::from(ns);
+    match REGISTRY.insert(key, ptr) {
+        Err(e) if e == EBUSY && REGISTRY.lock().get(key) == Some(ptr) => Ok(()),
+        res => res,
+    }
+}
+
+/// Enters a namespace that is fully set up: 0 or a negative errno (`-ENOMEM`).
+///
+/// # Safety
+///
+/// `ns` must be a live, set-up namespace; it must be removed with [`ns_registry_remove`] before
+/// it is freed (every type's `ns_free_inum()` does).
+#[no_mangle]
+pub unsafe extern "C" fn ns_registry_add(ns: *mut bindings::ns_common) -> c_int {
+    // SAFETY: The caller guarantees a live namespace for the call.
+    let ns = unsafe { NsCommon::from_raw(ns) };
+    add(ns).map_or_else(|e| e.to_errno(), |()| 0)
+}
+
+/// Enters the namespaces of `new` that `old` does not have: those `create_new_namespaces()` just
+/// made. 0 or a negative errno; on failure some may be entered, and leave when freed.
+///
+/// # Safety
+///
+/// Both must be set-up nsproxies the caller holds, `new`'s namespaces freed only through
+/// `ns_free_inum()`.
+#[no_mangle]
+pub unsafe extern "C" fn ns_registry_add_nsproxy(
+    new: *const bindings::nsproxy,
+    old: *const bindings::nsproxy,
+) -> c_int {
+    // SAFETY: The caller holds both.
+    let (new, old) = unsafe { (NsProxy::from_raw(new), NsProxy::from_raw(old)) };
+    let old = old.namespaces();
+    for (i, ns) in new.namespaces().into_iter().enumerate() {
+        let Some(ns) = ns else { continue };
+        if old[i].is_some_and(|o| core::ptr::eq(o, ns)) {
+            continue;
+        }
+        if let Err(e) = add(ns) {
+            return e.to_errno();
+        }
+    }
+    0
+}
+
+/// Removes `ns`, if it is entered: from `ns_free_inum()`, before the namespace is freed. Any
+/// context.
+///
+/// # Safety
+///
+/// `ns` must point to a namespace whose memory is valid for the call.
+#[no_mangle]
+pub unsafe extern "C" fn ns_registry_remove(ns: *mut bindings::ns_common) {
+    let Some(ptr) = NonNull::new(ns.cast::<NsCommon>()) else {
+        return;
+    };
+    // SAFETY: The memory is valid for the call; `inum` is set before entry and not changed.
+    let key = unsafe { (*ns).inum };
+    REGISTRY.lock().remove_if(key, ptr);
+}
+
+/// Returns the live namespace with inode number `inum`, counted.
+pub(crate) fn get(inum: u32) -> Option<ARef<NsCommon>> {
+    let guard = REGISTRY.lock();
+    let ptr = guard.get(inum)?;
+    // SAFETY: An entry's memory is not freed before it is removed, which waits for the lock we
+    // hold (see the module's documentation).
+    unsafe { NsCommon::try_get(ptr) }
+}
+
+/// Returns the live namespace with the smallest inode number at or above `from`, counted.
+pub(crate) fn next_from(mut from: u64) -> Option<(u32, ARef<NsCommon>)> {
+    let guard = REGISTRY.lock();
+    loop {
+        let (key, ptr) = guard.next_from(from)?;
+        // SAFETY: As in `get`.
+        if let Some(ns) = unsafe { NsCommon::try_get(ptr) } {
+            return Some((key, ns));
+        }
+        from = u64::from(key) + 1;
+    }
+}
