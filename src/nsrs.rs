@@ -10,6 +10,7 @@ use kernel::prelude::*;
 
 mod init_ns;
 pub mod nsfs;
+pub mod pidns;
 pub mod proc_namespaces;
 pub mod registry;
 
@@ -22,6 +23,7 @@ const __LOG_PREFIX: &[u8] = b"nsrs\0";
 #[no_mangle]
 pub extern "C" fn nsrs_init() {
     registry::init();
+    pidns::init();
     let pid = ns::init_pid_ns();
     let user = ns::init_user_ns();
     if let Err(e) = init_ns::check(pid, NsType::Pid).and(init_ns::check(user, NsType::User)) {

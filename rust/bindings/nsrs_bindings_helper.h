@@ -24,8 +24,13 @@
 #include <linux/proc_fs.h>
 #include <linux/proc_ns.h>
 #include <linux/pseudo_fs.h>
+#include <linux/reboot.h>
+#include <linux/sched/signal.h>
+#include <linux/sched/task.h>
 #include <linux/seq_file.h>
+#include <linux/sysctl.h>
 #include <linux/user_namespace.h>
 #include <linux/utsname.h>
 #include <uapi/linux/sched.h>
+#include <uapi/linux/wait.h>
 #endif

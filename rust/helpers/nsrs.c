@@ -147,4 +147,5 @@ struct ns_common *rust_helper_nsrs_mnt_ns_lookup(struct ns_common *ns,
 
 	return IS_ERR(mnt_ns) ? ERR_CAST(mnt_ns) : &mnt_ns->ns;
 }
+#include "nsrs_pid.c"
 #endif

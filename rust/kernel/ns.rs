@@ -20,12 +20,18 @@ use core::ptr::{addr_of, addr_of_mut, NonNull};
 mod mnt;
 mod ops;
 mod pid;
+mod pid_life;
 mod proxy;
+pub mod reaper;
+pub mod sysctl;
 mod user;
 
 pub use mnt::MntNamespace;
-pub use ops::NsOperations;
-pub use pid::{PidKind, PidNamespace, RcuTask};
+pub use ops::{GetFn, GetParentFn, InstallFn, NsOperations, OwnerFn, PutFn};
+pub use pid::{
+    IdrPreload, NewPid, NsSet, PidCachesGuard, PidKind, PidNamespace, PidPtr, PidmapGuard, RcuTask,
+};
+pub use pid_life::{DeadPidNamespace, NewPidNamespace, PidNsCharge};
 pub use proxy::NsProxy;
 pub use user::UserNamespace;
 
@@ -139,6 +145,18 @@ impl NsCommon {
         } else {
             None
         }
+    }
+
+    /// Drops a count without releasing anything; true when it was the last, and the caller must
+    /// then release the namespace as its type does.
+    ///
+    /// # Safety
+    ///
+    /// The caller must own the reference it drops; after a true result nothing may use the
+    /// namespace but its release.
+    pub unsafe fn dec_and_test(&self) -> bool {
+        // SAFETY: The namespace is alive and the caller owns the count it drops.
+        unsafe { bindings::refcount_dec_and_test(addr_of_mut!((*self.as_raw()).count)) }
     }
 
     /// Returns the raw pointer to the `ns_common`.

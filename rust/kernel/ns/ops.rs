@@ -58,3 +58,46 @@ impl NsOperations {
         unsafe { NsCommon::from_owned_raw(get(task)) }
     }
 }
+
+/// A `->get` operation: the namespace of a task, counted, or null.
+pub type GetFn = unsafe extern "C" fn(*mut bindings::task_struct) -> *mut bindings::ns_common;
+/// A `->put` operation.
+pub type PutFn = unsafe extern "C" fn(*mut bindings::ns_common);
+/// An `->install` operation, for `setns(2)`.
+pub type InstallFn =
+    unsafe extern "C" fn(*mut bindings::nsset, *mut bindings::ns_common) -> crate::ffi::c_int;
+/// An `->owner` operation.
+pub type OwnerFn = unsafe extern "C" fn(*mut bindings::ns_common) -> *mut bindings::user_namespace;
+/// A `->get_parent` operation.
+pub type GetParentFn = unsafe extern "C" fn(*mut bindings::ns_common) -> *mut bindings::ns_common;
+
+impl NsOperations {
+    /// Builds the operations of a namespace type, as the `/proc/<pid>/ns/<name>` entry shows it
+    /// (`real_name` being the type's own name when it differs, for `*_for_children`), of the
+    /// `CLONE_NEW*` type `clone_flag`.
+    #[allow(clippy::too_many_arguments)]
+    pub const fn new(
+        name: &'static CStr,
+        real_name: Option<&'static CStr>,
+        clone_flag: u32,
+        get: GetFn,
+        put: PutFn,
+        install: InstallFn,
+        owner: OwnerFn,
+        get_parent: Option<GetParentFn>,
+    ) -> Self {
+        Self(bindings::proc_ns_operations {
+            name: name.as_char_ptr(),
+            real_ns_name: match real_name {
+                Some(n) => n.as_char_ptr(),
+                None => core::ptr::null(),
+            },
+            type_: clone_flag as _,
+            get: Some(get),
+            put: Some(put),
+            install: Some(install),
+            owner: Some(owner),
+            get_parent,
+        })
+    }
+}

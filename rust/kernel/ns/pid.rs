@@ -4,8 +4,14 @@
 //!
 //! C header: [`include/linux/pid_namespace.h`](srctree/include/linux/pid_namespace.h).
 
-use super::NsCommon;
-use crate::{bindings, sync::rcu};
+use super::{NsCommon, UserNamespace};
+use crate::{
+    bindings,
+    error::{Error, Result},
+    kmem_cache::KmemCache,
+    sync::rcu,
+    types::ARef,
+};
 use core::{marker::PhantomData, ptr::NonNull};
 
 /// A pid namespace.
@@ -75,7 +81,18 @@ impl PidNamespace {
 /// `self.0` is a task that is not freed before the guard of lifetime `'g` is dropped.
 pub struct RcuTask<'g>(NonNull<bindings::task_struct>, PhantomData<&'g rcu::Guard>);
 
-impl RcuTask<'_> {
+impl<'g> RcuTask<'g> {
+    /// Wraps a task found under RCU.
+    pub(super) fn new(task: NonNull<bindings::task_struct>) -> Self {
+        // INVARIANT: The caller found it under an RCU guard of lifetime `'g`.
+        RcuTask(task, PhantomData)
+    }
+
+    /// Returns the raw pointer to the task.
+    pub fn as_ptr(&self) -> *mut bindings::task_struct {
+        self.0.as_ptr()
+    }
+
     /// Returns the task's number of `kind` in `ns`, or in the current task's pid namespace with
     /// `None`; 0 when it has none there.
     pub fn nr(&self, kind: PidKind, ns: Option<&PidNamespace>) -> i32 {
@@ -86,5 +103,604 @@ impl RcuTask<'_> {
         let ns = ns.map_or(core::ptr::null_mut(), PidNamespace::as_raw);
         // SAFETY: The task is valid under the guard (type invariants); `ns` is null or alive.
         unsafe { bindings::__task_pid_nr_ns(self.0.as_ptr(), ty, ns) }
+    }
+}
+
+/// The raw `struct pid_namespace` of `ns`.
+fn raw(ns: &PidNamespace) -> *mut bindings::pid_namespace {
+    ns.as_raw()
+}
+
+impl PidNamespace {
+    /// Creates a reference to the pid namespace at `ptr`.
+    ///
+    /// # Safety
+    ///
+    /// `ptr` must be a set-up pid namespace that stays alive (counted, or the initial one) for
+    /// `'a`.
+    pub unsafe fn from_raw<'a>(ptr: *const bindings::pid_namespace) -> &'a Self {
+        // SAFETY: The caller guarantees a live pid namespace; `ns` is embedded in it.
+        Self::from_common(unsafe { NsCommon::from_raw(core::ptr::addr_of!((*ptr).ns)) })
+    }
+
+    /// Returns the raw pointer to the `struct pid_namespace`.
+    pub fn as_raw_pid_ns(&self) -> *mut bindings::pid_namespace {
+        raw(self)
+    }
+
+    /// Returns the initial pid namespace.
+    pub fn init() -> &'static Self {
+        // SAFETY: `init_pid_ns` is static and never freed.
+        unsafe { Self::from_raw(core::ptr::addr_of!(bindings::init_pid_ns)) }
+    }
+
+    /// Whether this is the initial pid namespace.
+    pub fn is_init(&self) -> bool {
+        core::ptr::eq(raw(self), Self::init().as_raw_pid_ns())
+    }
+
+    /// Returns the namespace's `ns_common`.
+    pub fn as_common(&self) -> &NsCommon {
+        &self.0
+    }
+
+    /// Returns the nesting level: 0 for the initial namespace.
+    pub fn level(&self) -> u32 {
+        // SAFETY: The namespace is alive (type invariants); `level` is set before it is
+        // published and never changes.
+        unsafe { (*raw(self)).level }
+    }
+
+    /// Returns the parent namespace, which this one holds a reference on; `None` for the
+    /// initial one.
+    pub fn parent(&self) -> Option<&PidNamespace> {
+        // SAFETY: The namespace is alive; `parent` never changes and is counted by it.
+        let parent = unsafe { (*raw(self)).parent };
+        // SAFETY: A non-null parent lives at least as long as its child.
+        (!parent.is_null()).then(|| unsafe { Self::from_raw(parent) })
+    }
+
+    /// Returns the user namespace that owns this one (held by it).
+    pub fn user_ns(&self) -> &UserNamespace {
+        // SAFETY: The namespace is alive and holds a reference on its `user_ns`, which never
+        // changes.
+        unsafe { UserNamespace::from_raw((*raw(self)).user_ns) }
+    }
+
+    /// Returns the cache the namespace's `struct pid`s come from: `level + 1` upids each.
+    pub fn pid_cache(&self) -> &'static KmemCache {
+        // SAFETY: The namespace is alive; `pid_cachep` is set before it is published and the
+        // caches are never destroyed.
+        unsafe { KmemCache::from_raw((*raw(self)).pid_cachep) }
+    }
+
+    /// Whether the namespace has a child reaper (its init) now; a snapshot.
+    pub fn has_child_reaper(&self) -> bool {
+        // SAFETY: The namespace is alive; the field is read once, like C's unlocked reads.
+        !unsafe { core::ptr::read_volatile(core::ptr::addr_of!((*raw(self)).child_reaper)) }
+            .is_null()
+    }
+
+    /// Returns the exit code `reboot(2)` inside the namespace asked for, 0 if none.
+    pub fn reboot_code(&self) -> i32 {
+        // SAFETY: The namespace is alive; read once.
+        unsafe { core::ptr::read_volatile(core::ptr::addr_of!((*raw(self)).reboot)) }
+    }
+
+    /// Records the exit code for the namespace's init, for `reboot(2)` inside it.
+    pub fn set_reboot_code(&self, code: i32) {
+        // SAFETY: The namespace is alive; C writes this field without a lock too (only the
+        // namespace's own tasks call `reboot(2)` for it, and its init reads it after they die).
+        unsafe { core::ptr::write_volatile(core::ptr::addr_of_mut!((*raw(self)).reboot), code) };
+    }
+
+    /// Sends `SIGKILL` to the namespace's child reaper, under `tasklist_lock`.
+    pub fn kill_child_reaper(&self) {
+        // SAFETY: `tasklist_lock` keeps `child_reaper` valid while it is read-held.
+        unsafe {
+            bindings::nsrs_tasklist_read_lock();
+            let reaper = (*raw(self)).child_reaper;
+            if !reaper.is_null() {
+                bindings::send_sig(bindings::SIGKILL as _, reaper, 1);
+            }
+            bindings::nsrs_tasklist_read_unlock();
+        }
+    }
+
+    /// Whether the namespace has a child reaper, read under `tasklist_lock` (which
+    /// `pidns_for_children_get()` relies on to see a reaper that just went away).
+    pub fn has_child_reaper_locked(&self) -> bool {
+        // SAFETY: As above.
+        unsafe {
+            bindings::nsrs_tasklist_read_lock();
+            let reaper = !(*raw(self)).child_reaper.is_null();
+            bindings::nsrs_tasklist_read_unlock();
+            reaper
+        }
+    }
+
+    /// Returns the memfd noexec scope of the namespace, `vm.memfd_noexec`.
+    #[cfg(all(CONFIG_SYSCTL, CONFIG_MEMFD_CREATE))]
+    pub fn memfd_noexec_scope(&self) -> i32 {
+        // SAFETY: The namespace is alive; read once (`READ_ONCE()` in C).
+        unsafe { core::ptr::read_volatile(core::ptr::addr_of!((*raw(self)).memfd_noexec_scope)) }
+    }
+
+    /// Sets the memfd noexec scope of the namespace.
+    #[cfg(all(CONFIG_SYSCTL, CONFIG_MEMFD_CREATE))]
+    pub fn set_memfd_noexec_scope(&self, scope: i32) {
+        // SAFETY: The namespace is alive; written once (`WRITE_ONCE()` in C).
+        unsafe {
+            core::ptr::write_volatile(
+                core::ptr::addr_of_mut!((*raw(self)).memfd_noexec_scope),
+                scope,
+            )
+        };
+    }
+
+    /// Returns the number after the last one allocated in the namespace (`idr_get_cursor()`).
+    pub fn next_nr(&self) -> i32 {
+        // SAFETY: The namespace is alive; the cursor is read once.
+        unsafe { bindings::idr_get_cursor(core::ptr::addr_of!((*raw(self)).idr)) }
+    }
+
+    /// Makes the next cyclic allocation start at `nr` (`idr_set_cursor()`, `ns_last_pid`).
+    pub fn set_next_nr(&self, nr: u32) {
+        // SAFETY: The namespace is alive; the cursor is written once, as C does.
+        unsafe { bindings::idr_set_cursor(core::ptr::addr_of_mut!((*raw(self)).idr), nr) };
+    }
+
+    /// Runs `f` with the active pid namespace of the current task (that of its `struct pid`),
+    /// which cannot change while it runs.
+    pub fn with_current<R>(f: impl FnOnce(&PidNamespace) -> R) -> R {
+        // SAFETY: The current task's active pid namespace is held by its pid for as long as the
+        // task lives, which outlasts `f`.
+        f(unsafe { Self::from_raw(bindings::task_active_pid_ns(bindings::get_current())) })
+    }
+}
+
+/// The pid allocator's lock, `pidmap_lock` of `kernel/pid.c`, held with interrupts off; it
+/// protects every pid namespace's IDR and `pid_allocated`.
+///
+/// # Invariants
+///
+/// The lock is held by this context, with interrupts disabled (saved in `flags` for the
+/// `irqsave` variant), until the guard is dropped.
+pub struct PidmapGuard {
+    flags: Option<crate::ffi::c_ulong>,
+    _not_send: PhantomData<*mut ()>,
+}
+
+impl PidmapGuard {
+    /// Takes the lock, disabling interrupts (`spin_lock_irq()`): from process context with
+    /// interrupts on.
+    pub fn lock_irq() -> Self {
+        // SAFETY: Paired with the unlock in `drop`.
+        unsafe { bindings::nsrs_pidmap_lock_irq() };
+        Self {
+            flags: None,
+            _not_send: PhantomData,
+        }
+    }
+
+    /// Takes the lock, saving the interrupt state (`spin_lock_irqsave()`): from any context.
+    pub fn lock_irqsave() -> Self {
+        // SAFETY: Paired with the restore in `drop`.
+        let flags = unsafe { bindings::nsrs_pidmap_lock_irqsave() };
+        Self {
+            flags: Some(flags),
+            _not_send: PhantomData,
+        }
+    }
+
+    /// Returns `pid_allocated` of `ns`: the number of its pids, with `PIDNS_ADDING` while it
+    /// accepts new ones.
+    pub fn pid_allocated(&self, ns: &PidNamespace) -> u32 {
+        // SAFETY: The field is protected by the lock, which is held.
+        unsafe { (*raw(ns)).pid_allocated }
+    }
+
+    /// Sets `pid_allocated` of `ns`.
+    pub fn set_pid_allocated(&mut self, ns: &PidNamespace, value: u32) {
+        // SAFETY: As above.
+        unsafe { (*raw(ns)).pid_allocated = value };
+    }
+
+    /// Reserves the number `nr` in `ns` (an empty slot, not yet visible to lookups); `EEXIST`
+    /// if it is taken. IDR nodes must have been preloaded.
+    pub fn reserve_exact(&mut self, ns: &PidNamespace, nr: i32) -> Result<i32> {
+        // SAFETY: The IDR is protected by the lock, which is held; `GFP_ATOMIC` since the lock
+        // is a spinlock with interrupts off.
+        let ret = unsafe {
+            bindings::idr_alloc(
+                core::ptr::addr_of_mut!((*raw(ns)).idr),
+                core::ptr::null_mut(),
+                nr,
+                nr + 1,
+                bindings::GFP_ATOMIC,
+            )
+        };
+        match ret {
+            n if n >= 0 => Ok(n),
+            e if e == -(bindings::ENOSPC as i32) => Err(crate::error::code::EEXIST),
+            e => Err(Error::from_errno(e)),
+        }
+    }
+
+    /// Reserves the next free number in `[min, max)` of `ns` after its cursor, wrapping
+    /// (`idr_alloc_cyclic()`); `ENOSPC` when the range is full.
+    pub fn reserve_cyclic(&mut self, ns: &PidNamespace, min: i32, max: i32) -> Result<i32> {
+        // SAFETY: As in `reserve_exact`.
+        let ret = unsafe {
+            bindings::idr_alloc_cyclic(
+                core::ptr::addr_of_mut!((*raw(ns)).idr),
+                core::ptr::null_mut(),
+                min,
+                max,
+                bindings::GFP_ATOMIC,
+            )
+        };
+        if ret < 0 {
+            return Err(Error::from_errno(ret));
+        }
+        Ok(ret)
+    }
+
+    /// Returns the cursor of `ns`'s IDR (the number after the last one allocated).
+    pub fn cursor(&self, ns: &PidNamespace) -> i32 {
+        // SAFETY: The IDR is protected by the lock, which is held.
+        unsafe { bindings::idr_get_cursor(core::ptr::addr_of!((*raw(ns)).idr)) }
+    }
+
+    /// Sets the cursor of `ns`'s IDR.
+    pub fn set_cursor(&mut self, ns: &PidNamespace, value: u32) {
+        // SAFETY: As above.
+        unsafe { bindings::idr_set_cursor(core::ptr::addr_of_mut!((*raw(ns)).idr), value) };
+    }
+
+    /// Makes the reserved number `nr` of `ns` find `pid` (`idr_replace()`).
+    ///
+    /// # Safety
+    ///
+    /// `nr` must be reserved in `ns` for `pid`, a fully set-up pid that numbers it there.
+    pub unsafe fn publish(&mut self, ns: &PidNamespace, nr: i32, pid: NonNull<bindings::pid>) {
+        // SAFETY: The IDR is protected by the lock; the caller guarantees the slot and the pid.
+        unsafe {
+            bindings::idr_replace(
+                core::ptr::addr_of_mut!((*raw(ns)).idr),
+                pid.as_ptr().cast(),
+                nr as crate::ffi::c_ulong,
+            )
+        };
+    }
+
+    /// Releases the number `nr` of `ns`.
+    pub fn release(&mut self, ns: &PidNamespace, nr: i32) {
+        // SAFETY: The IDR is protected by the lock, which is held.
+        unsafe {
+            bindings::idr_remove(
+                core::ptr::addr_of_mut!((*raw(ns)).idr),
+                nr as crate::ffi::c_ulong,
+            )
+        };
+    }
+
+    /// Wakes the child reaper of `ns`, which may sleep in `zap_pid_ns_processes()` waiting for
+    /// the namespace to empty.
+    pub fn wake_child_reaper(&self, ns: &PidNamespace) {
+        // SAFETY: `child_reaper` is set while the namespace has more than its reaper's pids, as
+        // when this is called; `wake_up_process()` may be called with the lock held.
+        unsafe {
+            let reaper = (*raw(ns)).child_reaper;
+            if !reaper.is_null() {
+                bindings::wake_up_process(reaper);
+            }
+        }
+    }
+
+    /// Returns the next pidfs inode number.
+    pub fn next_pidfs_ino(&mut self) -> u64 {
+        // SAFETY: The lock is held, as the counter requires.
+        unsafe { bindings::nsrs_next_pidfs_ino() }
+    }
+}
+
+impl Drop for PidmapGuard {
+    fn drop(&mut self) {
+        // SAFETY: The lock is held by this context (type invariants).
+        unsafe {
+            match self.flags {
+                Some(flags) => bindings::nsrs_pidmap_unlock_irqrestore(flags),
+                None => bindings::nsrs_pidmap_unlock_irq(),
+            }
+        }
+    }
+}
+
+/// Preloads IDR nodes for an allocation under a spinlock (`idr_preload()`), until dropped.
+///
+/// # Invariants
+///
+/// Preemption is disabled by `idr_preload()` until `idr_preload_end()` in `drop`, on this CPU.
+pub struct IdrPreload(PhantomData<*mut ()>);
+
+impl IdrPreload {
+    /// Preloads with `GFP_KERNEL`; may sleep.
+    pub fn new() -> Self {
+        // SAFETY: Paired with `idr_preload_end()` in `drop`.
+        unsafe { bindings::idr_preload(bindings::GFP_KERNEL) };
+        Self(PhantomData)
+    }
+}
+
+impl Default for IdrPreload {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Drop for IdrPreload {
+    fn drop(&mut self) {
+        // SAFETY: Ends the section `new` began, on the same CPU (type invariants).
+        unsafe { bindings::idr_preload_end() };
+    }
+}
+
+/// A `struct pid` of a namespace at some level: the numbers of one task (or process, group,
+/// session) in every namespace from the one it was made in up to the root.
+///
+/// # Invariants
+///
+/// `self.0` points to a `struct pid` with `level + 1` numbers that is valid for as long as this
+/// handle is used (its user says why: a count, the allocator's lock, an RCU callback).
+#[derive(Clone, Copy)]
+pub struct PidPtr(NonNull<bindings::pid>);
+
+impl PidPtr {
+    /// Wraps the pid at `ptr`.
+    ///
+    /// # Safety
+    ///
+    /// `ptr` must be a valid, set-up `struct pid` for as long as the handle is used.
+    pub unsafe fn from_raw(ptr: NonNull<bindings::pid>) -> Self {
+        // INVARIANT: Guaranteed by the caller.
+        Self(ptr)
+    }
+
+    /// Returns the raw pointer.
+    pub fn as_ptr(self) -> NonNull<bindings::pid> {
+        self.0
+    }
+
+    /// Returns the level of the namespace the pid was made in.
+    pub fn level(self) -> u32 {
+        // SAFETY: The pid is valid (type invariants); `level` never changes.
+        unsafe { (*self.0.as_ptr()).level }
+    }
+
+    /// Returns the number at `level` and the namespace it is in.
+    ///
+    /// The namespaces are alive while the pid is: it holds its deepest one, which holds its
+    /// ancestors.
+    pub fn number(&self, level: u32) -> (i32, &PidNamespace) {
+        // SAFETY: The pid is valid and has `self.level() + 1` numbers; callers stay within.
+        let upid = unsafe { &*(*self.0.as_ptr()).numbers.as_ptr().add(level as usize) };
+        // SAFETY: As documented above.
+        (upid.nr, unsafe { PidNamespace::from_raw(upid.ns) })
+    }
+
+    /// Drops a count; true when it was the last.
+    pub fn dec_and_test(self) -> bool {
+        // SAFETY: The pid is valid and the caller owns the count it drops.
+        unsafe {
+            bindings::refcount_dec_and_test(core::ptr::addr_of_mut!((*self.0.as_ptr()).count))
+        }
+    }
+
+    /// Calls `callback` with the pid's `rcu` head after an RCU grace period.
+    ///
+    /// # Safety
+    ///
+    /// The pid must not be used by the caller after this; `callback` must treat its argument as
+    /// the `rcu` head of this pid.
+    pub unsafe fn call_rcu(self, callback: unsafe extern "C" fn(*mut bindings::callback_head)) {
+        // SAFETY: The `rcu` head is the pid's own, unused until now.
+        unsafe {
+            bindings::call_rcu(
+                core::ptr::addr_of_mut!((*self.0.as_ptr()).rcu),
+                Some(callback),
+            )
+        };
+    }
+
+    /// Returns the pid whose `rcu` head is `head`.
+    ///
+    /// # Safety
+    ///
+    /// `head` must be the `rcu` head of a valid pid.
+    pub unsafe fn from_rcu_head(head: *mut bindings::callback_head) -> Self {
+        // SAFETY: Guaranteed by the caller.
+        Self(unsafe {
+            NonNull::new_unchecked(crate::container_of!(head, bindings::pid, rcu) as *mut _)
+        })
+    }
+}
+
+/// A `struct pid` being made for a namespace, from its level's cache; freed back to the cache
+/// unless [`NewPid::into_raw`] hands it over.
+///
+/// # Invariants
+///
+/// `self.ptr` is an object of `self.cache`, sized for `level + 1` numbers, owned here.
+pub struct NewPid {
+    ptr: NonNull<bindings::pid>,
+    cache: &'static KmemCache,
+}
+
+impl NewPid {
+    /// Allocates a pid for `ns` (numbers uninitialised), or `None`.
+    pub fn alloc(ns: &PidNamespace) -> Option<Self> {
+        let cache = ns.pid_cache();
+        let ptr = cache.alloc()?.cast::<bindings::pid>();
+        // SAFETY: The object is ours; `level` is the first thing the allocator sets.
+        unsafe { (*ptr.as_ptr()).level = ns.level() };
+        // INVARIANT: `ns`'s cache is sized for its level.
+        Some(Self { ptr, cache })
+    }
+
+    /// Returns the pid being made.
+    pub fn as_pid(&self) -> PidPtr {
+        PidPtr(self.ptr)
+    }
+
+    /// Sets the number at `level` (at most the pid's own level).
+    pub fn set_number(&mut self, level: u32, nr: i32, ns: &PidNamespace) {
+        // SAFETY: The object is ours and has `level + 1` numbers (type invariants).
+        unsafe {
+            assert!(level <= (*self.ptr.as_ptr()).level);
+            let upid = &mut *(*self.ptr.as_ptr())
+                .numbers
+                .as_mut_ptr()
+                .add(level as usize);
+            upid.nr = nr;
+            upid.ns = ns.as_raw_pid_ns();
+        }
+    }
+
+    /// Initialises everything but the numbers and the pidfs inode number: one count, no tasks,
+    /// no inodes, no pidfs dentry.
+    pub fn init(&mut self) {
+        let pid = self.ptr.as_ptr();
+        // SAFETY: The object is ours; the helper initialises the lock and wait queue in place.
+        unsafe {
+            bindings::refcount_set(core::ptr::addr_of_mut!((*pid).count), 1);
+            bindings::nsrs_pid_init_locks(pid);
+            for head in (*pid).tasks.iter_mut() {
+                head.first = core::ptr::null_mut();
+            }
+            (*pid).inodes.first = core::ptr::null_mut();
+            (*pid).stashed = core::ptr::null_mut();
+        }
+    }
+
+    /// Sets the pidfs inode number (drawn under `pidmap_lock`).
+    pub fn set_pidfs_ino(&mut self, ino: u64) {
+        // SAFETY: The object is ours.
+        unsafe { (*self.ptr.as_ptr()).ino = ino };
+    }
+
+    /// Hands the pid over, with its one count.
+    pub fn into_raw(self) -> NonNull<bindings::pid> {
+        let ptr = self.ptr;
+        core::mem::forget(self);
+        ptr
+    }
+}
+
+impl Drop for NewPid {
+    fn drop(&mut self) {
+        // SAFETY: The object is ours and came from `self.cache` (type invariants).
+        unsafe { self.cache.free(self.ptr.cast()) };
+    }
+}
+
+/// The mutex that serialises the creation of the per-level pid caches, held until dropped.
+///
+/// # Invariants
+///
+/// The mutex is held by this task until the guard is dropped.
+pub struct PidCachesGuard(PhantomData<*mut ()>);
+
+impl PidCachesGuard {
+    /// Takes the mutex; may sleep.
+    pub fn lock() -> Self {
+        // SAFETY: Paired with the unlock in `drop`.
+        unsafe { bindings::nsrs_pid_caches_lock() };
+        Self(PhantomData)
+    }
+}
+
+impl Drop for PidCachesGuard {
+    fn drop(&mut self) {
+        // SAFETY: The mutex is held by this task (type invariants).
+        unsafe { bindings::nsrs_pid_caches_unlock() };
+    }
+}
+
+impl PidNamespace {
+    /// Returns the active pid namespace of `task` (that of its pid), seen under `_guard`.
+    ///
+    /// # Safety
+    ///
+    /// `task` must be a task the caller keeps alive for the call.
+    pub unsafe fn active_of<'g>(
+        task: *mut bindings::task_struct,
+        _guard: &'g rcu::Guard,
+    ) -> Option<&'g PidNamespace> {
+        // SAFETY: The task is alive; its pid, and the pid's namespace, are not freed before an
+        // RCU grace period, which the guard holds off.
+        let ns = unsafe { bindings::task_active_pid_ns(task) };
+        // SAFETY: As above.
+        (!ns.is_null()).then(|| unsafe { Self::from_raw(ns) })
+    }
+
+    /// Returns the pid namespace `task`'s children are born in, counted; `None` when the task is
+    /// exiting (no nsproxy).
+    ///
+    /// # Safety
+    ///
+    /// `task` must be a task the caller keeps alive for the call.
+    pub unsafe fn for_children_of(task: *mut bindings::task_struct) -> Option<ARef<NsCommon>> {
+        // SAFETY: `task_lock()` keeps `task->nsproxy`, and so its pid namespace, from changing
+        // or going away while it is held; the reference is taken before it is released.
+        unsafe {
+            bindings::task_lock(task);
+            let nsproxy = (*task).nsproxy;
+            let ns = (!nsproxy.is_null())
+                .then(|| ARef::from(Self::from_raw((*nsproxy).pid_ns_for_children).as_common()));
+            bindings::task_unlock(task);
+            ns
+        }
+    }
+}
+
+/// A `setns(2)` in progress, `struct nsset`: the credentials and nsproxy being prepared.
+///
+/// # Invariants
+///
+/// Valid and owned by the task doing the `setns(2)` while a reference exists.
+#[repr(transparent)]
+pub struct NsSet(crate::types::Opaque<bindings::nsset>);
+
+impl NsSet {
+    /// Creates a reference to the nsset at `ptr`.
+    ///
+    /// # Safety
+    ///
+    /// `ptr` must be the nsset of a `setns(2)` in progress by the current task, for `'a`.
+    pub unsafe fn from_raw<'a>(ptr: *mut bindings::nsset) -> &'a mut Self {
+        // SAFETY: Transparent wrapper; guaranteed by the caller.
+        unsafe { &mut *ptr.cast() }
+    }
+
+    /// Returns the user namespace of the credentials being prepared.
+    pub fn cred_user_ns(&self) -> &UserNamespace {
+        // SAFETY: The nsset's credentials are valid and hold their user namespace.
+        unsafe { UserNamespace::from_raw((*(*self.0.get()).cred).user_ns) }
+    }
+
+    /// Makes `new` (with a new reference) the pid namespace for children in the nsproxy being
+    /// prepared; returns the reference on the one it replaces, for the caller to drop.
+    pub fn replace_pid_ns_for_children(&mut self, new: &PidNamespace) -> ARef<NsCommon> {
+        let new_ref = ARef::from(new.as_common());
+        core::mem::forget(new_ref);
+        // SAFETY: The nsproxy being prepared is ours; its pid namespace for children is counted,
+        // and that count moves to the result, as the new one's moves into the nsproxy.
+        unsafe {
+            let nsproxy = (*self.0.get()).nsproxy;
+            let old = (*nsproxy).pid_ns_for_children;
+            (*nsproxy).pid_ns_for_children = new.as_raw_pid_ns();
+            ARef::from_raw(NonNull::new_unchecked(core::ptr::addr_of_mut!((*old).ns)).cast())
+        }
     }
 }

@@ -57,6 +57,24 @@ impl UserNamespace {
         &self.0
     }
 
+    /// Returns the raw pointer to the `struct user_namespace`.
+    pub fn as_raw_user_ns(&self) -> *mut bindings::user_namespace {
+        self.as_raw()
+    }
+
+    /// Whether the current task has `cap` over this namespace (`ns_capable()`, audited).
+    pub fn current_capable(&self, cap: u32) -> bool {
+        // SAFETY: The namespace is alive (type invariants).
+        unsafe { bindings::ns_capable(self.as_raw(), cap as _) }
+    }
+
+    /// Whether the current task may checkpoint and restore in this namespace:
+    /// `CAP_CHECKPOINT_RESTORE` or `CAP_SYS_ADMIN` over it.
+    pub fn current_checkpoint_restore_capable(&self) -> bool {
+        // SAFETY: The namespace is alive (type invariants).
+        unsafe { bindings::checkpoint_restore_ns_capable(self.as_raw()) }
+    }
+
     fn as_raw(&self) -> *mut bindings::user_namespace {
         // SAFETY: `self.0` is embedded in a `struct user_namespace` (type invariants).
         unsafe { crate::container_of!(self.0.as_raw(), bindings::user_namespace, ns) as *mut _ }

@@ -1,0 +1,154 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Helpers for the nsrs pid core: inline functions and macros of the pid,
+ * signal, sched and capability headers, which Rust cannot call directly.
+ * Included from nsrs.c, under CONFIG_NSRS.
+ */
+
+#include <linux/acct.h>
+#include <linux/capability.h>
+#include <linux/cred.h>
+#include <linux/idr.h>
+#include <linux/mutex.h>
+#include <linux/pid.h>
+#include <linux/pid_namespace.h>
+#include <linux/sched/signal.h>
+#include <linux/sched/task.h>
+#include <linux/user_namespace.h>
+#include <linux/wait.h>
+
+void rust_helper_refcount_set(refcount_t *r, int n)
+{
+	refcount_set(r, n);
+}
+
+int rust_helper_idr_get_cursor(const struct idr *idr)
+{
+	return idr_get_cursor(idr);
+}
+
+void rust_helper_idr_set_cursor(struct idr *idr, unsigned int val)
+{
+	idr_set_cursor(idr, val);
+}
+
+struct user_namespace *rust_helper_get_user_ns(struct user_namespace *ns)
+{
+	return get_user_ns(ns);
+}
+
+void rust_helper_put_user_ns(struct user_namespace *ns)
+{
+	put_user_ns(ns);
+}
+
+kuid_t rust_helper_current_euid(void)
+{
+	return current_euid();
+}
+
+bool rust_helper_checkpoint_restore_ns_capable(struct user_namespace *ns)
+{
+	return checkpoint_restore_ns_capable(ns);
+}
+
+/* The lock-initialising macros of a new struct pid, as alloc_pid() does. */
+void rust_helper_nsrs_pid_init_locks(struct pid *pid)
+{
+	spin_lock_init(&pid->lock);
+	init_waitqueue_head(&pid->wait_pidfd);
+}
+
+void rust_helper_task_lock(struct task_struct *p)
+{
+	task_lock(p);
+}
+
+void rust_helper_task_unlock(struct task_struct *p)
+{
+	task_unlock(p);
+}
+
+void rust_helper_nsrs_tasklist_read_lock(void)
+{
+	read_lock(&tasklist_lock);
+}
+
+void rust_helper_nsrs_tasklist_read_unlock(void)
+{
+	read_unlock(&tasklist_lock);
+}
+
+bool rust_helper_thread_group_leader(struct task_struct *p)
+{
+	return thread_group_leader(p);
+}
+
+int rust_helper___fatal_signal_pending(struct task_struct *p)
+{
+	return __fatal_signal_pending(p);
+}
+
+/* SIGKILL to a task's thread group, from the kernel (SEND_SIG_PRIV). */
+int rust_helper_nsrs_kill_group(struct task_struct *p)
+{
+	return group_send_sig_info(SIGKILL, SEND_SIG_PRIV, p, PIDTYPE_MAX);
+}
+
+/* The current task's children that exit are reaped without a wait. */
+void rust_helper_nsrs_ignore_sigchld(void)
+{
+	struct task_struct *me = current;
+
+	spin_lock_irq(&me->sighand->siglock);
+	me->sighand->action[SIGCHLD - 1].sa.sa_handler = SIG_IGN;
+	spin_unlock_irq(&me->sighand->siglock);
+}
+
+unsigned int rust_helper_no_notify_signal_save(void)
+{
+	return no_notify_signal_save();
+}
+
+void rust_helper_no_notify_signal_restore(unsigned int flags)
+{
+	no_notify_signal_restore(flags);
+}
+
+void rust_helper_nsrs_clear_sigpending(void)
+{
+	clear_thread_flag(TIF_SIGPENDING);
+}
+
+void rust_helper_nsrs_set_current_idle_freezable(void)
+{
+	set_current_state(TASK_IDLE | TASK_FREEZABLE);
+}
+
+void rust_helper_nsrs_set_current_running(void)
+{
+	__set_current_state(TASK_RUNNING);
+}
+
+void rust_helper_nsrs_set_group_exit_code(int code)
+{
+	current->signal->group_exit_code = code;
+}
+
+void rust_helper_nsrs_acct_exit_ns(struct pid_namespace *ns)
+{
+	acct_exit_ns(ns);
+}
+
+/* Serialises the creation of the per-level pid caches (their names). */
+static DEFINE_MUTEX(nsrs_pid_caches_mutex);
+
+void rust_helper_nsrs_pid_caches_lock(void)
+{
+	mutex_lock(&nsrs_pid_caches_mutex);
+}
+
+void rust_helper_nsrs_pid_caches_unlock(void)
+{
+	mutex_unlock(&nsrs_pid_caches_mutex);
+}

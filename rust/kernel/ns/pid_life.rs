@@ -1,0 +1,220 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The life of a pid namespace: its allocation and set-up, the charge against its owner's
+//! `max_pid_namespaces`, and its release after an RCU grace period.
+
+use super::{NsCommon, NsOperations, PidNamespace, UserNamespace};
+use crate::{
+    bindings,
+    error::{Error, Result},
+    kmem_cache::KmemCache,
+    types::ARef,
+};
+use core::ptr::NonNull;
+
+/// One pid namespace charged to the current user in a user namespace (`inc_ucount()` of
+/// `UCOUNT_PID_NAMESPACES`), released on drop unless a namespace takes it over.
+///
+/// # Invariants
+///
+/// `self.0` holds one `UCOUNT_PID_NAMESPACES` count, owned here.
+pub struct PidNsCharge(NonNull<bindings::ucounts>);
+
+impl PidNsCharge {
+    /// Charges one pid namespace; `None` past the user namespace's limit.
+    pub fn new(user_ns: &UserNamespace) -> Option<Self> {
+        // SAFETY: `user_ns` is alive; `current_euid()` is the current task's.
+        let ucounts = unsafe {
+            bindings::inc_ucount(
+                user_ns.as_raw_user_ns(),
+                bindings::current_euid(),
+                bindings::ucount_type_UCOUNT_PID_NAMESPACES,
+            )
+        };
+        NonNull::new(ucounts).map(Self)
+    }
+}
+
+impl Drop for PidNsCharge {
+    fn drop(&mut self) {
+        // SAFETY: The count is owned (type invariants).
+        unsafe {
+            bindings::dec_ucount(self.0.as_ptr(), bindings::ucount_type_UCOUNT_PID_NAMESPACES)
+        };
+    }
+}
+
+/// A zeroed pid namespace being set up, freed back to its cache on drop.
+///
+/// # Invariants
+///
+/// `self.ptr` is an object of `self.cache` owned here, its IDR initialised; `self.inum` says
+/// whether an inode number was allocated for it.
+pub struct NewPidNamespace {
+    ptr: NonNull<bindings::pid_namespace>,
+    cache: &'static KmemCache,
+    inum: bool,
+}
+
+impl NewPidNamespace {
+    /// Allocates a zeroed namespace from `cache` and initialises its IDR.
+    pub fn alloc(cache: &'static KmemCache) -> Option<Self> {
+        let ptr = cache.zalloc()?.cast::<bindings::pid_namespace>();
+        // SAFETY: The object is ours and zeroed.
+        unsafe { bindings::idr_init(core::ptr::addr_of_mut!((*ptr.as_ptr()).idr)) };
+        Some(Self {
+            ptr,
+            cache,
+            inum: false,
+        })
+    }
+
+    /// Allocates the namespace's inode number (`ns_alloc_inum()`).
+    pub fn alloc_inum(&mut self) -> Result {
+        let ns = self.ptr.as_ptr();
+        // SAFETY: The object is ours; nothing else can see it yet.
+        let ret = unsafe {
+            (*ns).ns.stashed = core::ptr::null_mut();
+            bindings::proc_alloc_inum(core::ptr::addr_of_mut!((*ns).ns.inum))
+        };
+        if ret < 0 {
+            return Err(Error::from_errno(ret));
+        }
+        self.inum = true;
+        Ok(())
+    }
+
+    /// Completes the namespace as a child of `parent` owned by `user_ns`, with one reference,
+    /// accepting new pids, and returns that reference.
+    ///
+    /// It takes references on `parent` and `user_ns`, and over `charge`.
+    pub fn publish(
+        self,
+        ops: &'static NsOperations,
+        parent: &PidNamespace,
+        user_ns: &UserNamespace,
+        charge: PidNsCharge,
+        pid_cache: &'static KmemCache,
+        memfd_noexec_scope: i32,
+    ) -> ARef<NsCommon> {
+        let ns = self.ptr.as_ptr();
+        let parent_ref = ARef::from(parent.as_common());
+        // SAFETY: The object is ours and fully initialised below before it is published by
+        // returning the reference; the references on the parent and the user namespace are
+        // counted for it and dropped when it is released.
+        unsafe {
+            (*ns).pid_cachep = pid_cache.as_raw();
+            (*ns).ns.ops = core::ptr::from_ref(ops).cast();
+            bindings::refcount_set(core::ptr::addr_of_mut!((*ns).ns.count), 1);
+            (*ns).level = parent.level() + 1;
+            (*ns).parent = parent.as_raw_pid_ns();
+            core::mem::forget(parent_ref);
+            (*ns).user_ns = bindings::get_user_ns(user_ns.as_raw_user_ns());
+            (*ns).ucounts = charge.0.as_ptr();
+            core::mem::forget(charge);
+            (*ns).pid_allocated = bindings::PIDNS_ADDING;
+            #[cfg(all(CONFIG_SYSCTL, CONFIG_MEMFD_CREATE))]
+            {
+                (*ns).memfd_noexec_scope = memfd_noexec_scope;
+            }
+        }
+        #[cfg(not(all(CONFIG_SYSCTL, CONFIG_MEMFD_CREATE)))]
+        let _ = memfd_noexec_scope;
+        core::mem::forget(self);
+        // SAFETY: The namespace is set up with one count, which the result owns.
+        unsafe { ARef::from_raw(NonNull::new_unchecked(core::ptr::addr_of_mut!((*ns).ns)).cast()) }
+    }
+}
+
+impl Drop for NewPidNamespace {
+    fn drop(&mut self) {
+        let ns = self.ptr.as_ptr();
+        // SAFETY: The object is ours (type invariants): its inode number (if any) and IDR are
+        // released, then the memory goes back to its cache.
+        unsafe {
+            if self.inum {
+                bindings::proc_free_inum((*ns).ns.inum);
+            }
+            bindings::idr_destroy(core::ptr::addr_of_mut!((*ns).idr));
+            self.cache.free(self.ptr.cast());
+        }
+    }
+}
+
+/// A pid namespace whose count reached zero, being released.
+///
+/// # Invariants
+///
+/// `self.0` is a pid namespace nothing refers to any more (its count is zero and no pid numbers
+/// in it), owned by this handle.
+pub struct DeadPidNamespace(NonNull<bindings::pid_namespace>);
+
+impl DeadPidNamespace {
+    /// Takes ownership of a pid namespace whose count just dropped to zero.
+    ///
+    /// # Safety
+    ///
+    /// The count of `ns` must have dropped to zero by the caller's decrement.
+    pub unsafe fn from_zero_count(ns: &PidNamespace) -> Self {
+        // SAFETY: `ns` is a valid pid namespace.
+        Self(unsafe { NonNull::new_unchecked(ns.as_raw_pid_ns()) })
+    }
+
+    /// Returns the namespace's `ns_common`, for the registry (which only compares it).
+    pub fn common_ptr(&self) -> *mut bindings::ns_common {
+        // SAFETY: The object is valid (type invariants).
+        unsafe { core::ptr::addr_of_mut!((*self.0.as_ptr()).ns) }
+    }
+
+    /// Frees its inode number and its IDR (empty by now).
+    pub fn free_inum_and_idr(&mut self) {
+        let ns = self.0.as_ptr();
+        // SAFETY: The namespace is owned and unused (type invariants).
+        unsafe {
+            bindings::proc_free_inum((*ns).ns.inum);
+            bindings::idr_destroy(core::ptr::addr_of_mut!((*ns).idr));
+        }
+    }
+
+    /// Calls `callback` with the namespace's `rcu` head after an RCU grace period, since
+    /// lookups may still be reading it.
+    pub fn call_rcu(self, callback: unsafe extern "C" fn(*mut bindings::callback_head)) {
+        // SAFETY: The namespace is owned; its `rcu` head is unused until now.
+        unsafe {
+            bindings::call_rcu(
+                core::ptr::addr_of_mut!((*self.0.as_ptr()).rcu),
+                Some(callback),
+            )
+        };
+    }
+
+    /// Returns the namespace whose `rcu` head is `head`.
+    ///
+    /// # Safety
+    ///
+    /// `head` must be the `rcu` head given to `call_rcu` by [`DeadPidNamespace::call_rcu`].
+    pub unsafe fn from_rcu_head(head: *mut bindings::callback_head) -> Self {
+        // SAFETY: Guaranteed by the caller.
+        Self(unsafe {
+            NonNull::new_unchecked(
+                crate::container_of!(head, bindings::pid_namespace, rcu) as *mut _
+            )
+        })
+    }
+
+    /// Drops the charge, the reference on the owning user namespace, and the memory, to
+    /// `cache`.
+    ///
+    /// # Safety
+    ///
+    /// `cache` must be the cache the namespace came from; the grace period must be over.
+    pub unsafe fn free(self, cache: &KmemCache) {
+        let ns = self.0.as_ptr();
+        // SAFETY: The namespace is owned and nobody can see it any more.
+        unsafe {
+            bindings::dec_ucount((*ns).ucounts, bindings::ucount_type_UCOUNT_PID_NAMESPACES);
+            bindings::put_user_ns((*ns).user_ns);
+            cache.free(self.0.cast());
+        }
+    }
+}
