@@ -25,6 +25,9 @@ printf 'root:x:0:\nnogroup:x:65534:\n' >"$stage/etc/group"
 cp "$kout/.config" "$stage/boot/config"
 ln -s config "$stage/boot/config-$(cat "$kout/include/config/kernel.release")"
 cp -a "$build/selftests" "$stage/kselftest"
+# The namespace topology tool and its guest test.
+[ ! -x "$build/samples/release/nsrs-lsns" ] || install -m 755 "$build/samples/release/nsrs-lsns" "$stage/bin/"
+install -m 755 "$top/guest/nsrs-lsns-test" "$stage/bin/"
 # The benchmark, when make bench has built it.
 [ ! -x "$build/bench/nsbench" ] || install -m 755 "$build/bench/nsbench" "$stage/bin/"
 (cd "$stage" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) | gzip -1 >"$image"

@@ -23,3 +23,19 @@ if out=$(cd "$top" && rustfmt --check --edition 2021 \
 else
 	report FAIL rustfmt "$(grep -m1 '^Diff in' <<<"$out")"
 fi
+
+# The samples are userspace Rust with std: the default rustfmt style and
+# clippy, warnings as errors.
+samples=$top/samples/nsrs-lsns
+mapfile -t sample_files < <(cd "$samples" && find src tests -name '*.rs' | sort)
+if out=$(cd "$samples" && rustfmt --check --edition 2021 "${sample_files[@]}" 2>&1); then
+	report PASS rustfmt-samples
+else
+	report FAIL rustfmt-samples "$(grep -m1 '^Diff in' <<<"$out")"
+fi
+cargo=${CARGO:-$(command -v cargo || echo "$HOME/.cargo/bin/cargo")}
+if out=$(cd "$samples" && "$cargo" clippy --offline --quiet --all-targets -- -D warnings 2>&1); then
+	report PASS clippy-samples
+else
+	report FAIL clippy-samples "$(grep -m1 -E '^(error|warning)' <<<"$out")"
+fi

@@ -10,6 +10,7 @@ flavor=${NSRS_KERNEL:-nsrs}
 "$top/scripts/prepare-tree.sh"
 "$top/scripts/build-kernel.sh" "$flavor"
 "$top/scripts/build-selftests.sh"
+"$top/scripts/build-samples.sh"
 "$top/scripts/build-initramfs.sh" "$flavor"
 if [ -t 0 ]; then
 	echo "==> booting kernel-$flavor: Ctrl-A X, 'exit' or 'poweroff' leaves"

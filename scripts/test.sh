@@ -19,8 +19,9 @@ step "kernel-nsrs (CONFIG_NSRS=y); next: kernel-stock"
 "$top/scripts/build-kernel.sh" nsrs
 step "kernel-stock (CONFIG_NSRS=n); next: selftests"
 "$top/scripts/build-kernel.sh" stock
-step "selftests and initramfs images"
+step "selftests, samples and initramfs images"
 "$top/scripts/build-selftests.sh"
+"$top/scripts/build-samples.sh"
 "$top/scripts/build-initramfs.sh" nsrs
 "$top/scripts/build-initramfs.sh" stock
 
@@ -33,7 +34,7 @@ step "harness self-test (the checks below must be able to fail) and lint (checkp
 # Boot one kernel in test mode; show one line per test binary as it starts.
 boot_tests() {
 	local flavor=$1 total
-	total=$(grep -c . "$build/selftests/kselftest-list.txt")
+	total=$(($(grep -c . "$build/selftests/kselftest-list.txt") + 1))
 	NSRS_TIMEOUT=${NSRS_TIMEOUT:-1800} "$top/scripts/run-qemu.sh" "$flavor" test \
 		"$results/console-$flavor.log" |
 		awk -v k="$flavor" -v t="$total" '

@@ -8,7 +8,8 @@
 //! ioctls and bind mounts. A namespace is listed when its owning user namespace is the user
 //! namespace of the instance's pid namespace or a descendant of it; a user namespace, when it is
 //! that namespace or a descendant. Anything else (a malformed name, a namespace that is gone or
-//! not visible) is `ENOENT`.
+//! not visible) is `ENOENT`. Following an entry (`open(2)`, `stat(2)`) needs `CAP_SYS_ADMIN`
+//! over the user namespace that governs it (`EACCES` otherwise); listing and `readlink` do not.
 //!
 //! Entries come from the [`registry`](crate::registry). The directory is a procfs entry, so a
 //! procfs mounted with `subset=pid` does not have it.
@@ -16,7 +17,10 @@
 use crate::{nsfs, registry};
 use kernel::{
     bindings,
-    error::{code::ENOENT, Result},
+    error::{
+        code::{EACCES, ENOENT},
+        Result,
+    },
     ns::{NsCommon, NsOperations, UserNamespace},
     types::ARef,
     vfs::{
@@ -90,6 +94,9 @@ impl LinkDir for ProcNamespaces {
     fn get_link(ino: u64, ops: &'static NsOperations) -> Result<Path> {
         let inum = u32::try_from(ino).map_err(|_| ENOENT)?;
         let ns = find(inum, |o| core::ptr::eq(o, ops)).ok_or(ENOENT)?;
+        if !may_open(&ns) {
+            return Err(EACCES);
+        }
         nsfs::stash::path_of(ns)
     }
 
@@ -103,13 +110,26 @@ fn find(inum: u32, is_type: impl Fn(&NsOperations) -> bool) -> Option<ARef<NsCom
     registry::get(inum).filter(|ns| is_type(ns.operations()))
 }
 
-/// Whether `ns` is listed for a procfs instance whose pid namespace belongs to `viewer`.
-fn visible(ns: &NsCommon, viewer: &UserNamespace) -> bool {
-    let owner = match ns.as_user_ns() {
+/// The user namespace that governs `ns`: its owner, or itself for a user namespace.
+fn governing_user_ns(ns: &NsCommon) -> Option<&UserNamespace> {
+    match ns.as_user_ns() {
         Some(user) => Some(user),
         None => ns.owner_user_ns(),
-    };
-    owner.is_some_and(|owner| owner.is_within(viewer))
+    }
+}
+
+/// Whether `ns` is listed for a procfs instance whose pid namespace belongs to `viewer`.
+fn visible(ns: &NsCommon, viewer: &UserNamespace) -> bool {
+    governing_user_ns(ns).is_some_and(|owner| owner.is_within(viewer))
+}
+
+/// Whether the caller may open `ns` through its entry: with `CAP_SYS_ADMIN` over the user
+/// namespace that governs it. `/proc/<pid>/ns/*` asks for ptrace access to a task instead;
+/// an entry has no task, and an open file keeps the namespace alive and answers the nsfs
+/// ioctls, so only those who could administer the namespace may hold one this way.
+fn may_open(ns: &NsCommon) -> bool {
+    governing_user_ns(ns)
+        .is_some_and(|owner| owner.current_capable_noaudit(bindings::CAP_SYS_ADMIN))
 }
 
 /// Splits a canonical entry name `type:[inum]` into its type and number.

@@ -21,9 +21,9 @@
 //! reference with `refcount_inc_not_zero()` before letting the lock go: a namespace whose count
 //! already reached zero is being torn down and is skipped, never handed out. Nothing slow happens
 //! under the lock (no allocation but the preloaded one, no sleeping, no user copies); dropping a
-//! reference, which may sleep, happens after it is released. Entries may be removed from softirq
-//! context (an RCU callback dropping the last reference of a pid namespace), so the lock is taken
-//! with bottom halves disabled.
+//! reference, which may sleep, happens after it is released. Entries may be removed from any
+//! context (`put_pid()` under an irq-safe lock, or from an RCU callback, can drop a pid
+//! namespace's last reference), so the lock is taken with interrupts disabled.
 
 use core::ptr::NonNull;
 use kernel::{
@@ -113,7 +113,7 @@ pub unsafe extern "C" fn ns_registry_add_nsproxy(
 }
 
 /// Removes `ns`, if it is entered: from `ns_free_inum()`, before the namespace is freed. Any
-/// context.
+/// context: it only takes the registry's irq-safe spinlock.
 ///
 /// # Safety
 ///

@@ -7,6 +7,7 @@
 
 #ifdef CONFIG_NSRS
 #include <linux/cred.h>
+#include <linux/export.h>
 #include <linux/dcache.h>
 #include <linux/fs.h>
 #include <linux/idr.h>
@@ -63,14 +64,18 @@ struct user_namespace *rust_helper_current_user_ns(void)
 	return current_user_ns();
 }
 
-void rust_helper_spin_lock_bh(spinlock_t *lock)
+unsigned long rust_helper_nsrs_spin_lock_irqsave(spinlock_t *lock)
 {
-	spin_lock_bh(lock);
+	unsigned long flags;
+
+	spin_lock_irqsave(lock, flags);
+	return flags;
 }
 
-void rust_helper_spin_unlock_bh(spinlock_t *lock)
+void rust_helper_nsrs_spin_unlock_irqrestore(spinlock_t *lock,
+					     unsigned long flags)
 {
-	spin_unlock_bh(lock);
+	spin_unlock_irqrestore(lock, flags);
 }
 
 /* One lock class for the locks Rust initialises here: nsrs has one. */
@@ -148,4 +153,12 @@ struct ns_common *rust_helper_nsrs_mnt_ns_lookup(struct ns_common *ns,
 	return IS_ERR(mnt_ns) ? ERR_CAST(mnt_ns) : &mnt_ns->ns;
 }
 #include "nsrs_pid.c"
+
+/*
+ * The Rust component defines these in place of fs/nsfs.c, kernel/pid.c and
+ * kernel/pid_namespace.c, which exported them for modules.
+ */
+EXPORT_SYMBOL_GPL(open_related_ns);
+EXPORT_SYMBOL_GPL(put_pid);
+EXPORT_SYMBOL_GPL(put_pid_ns);
 #endif

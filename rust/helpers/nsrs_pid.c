@@ -135,6 +135,12 @@ void rust_helper_nsrs_set_group_exit_code(int code)
 	current->signal->group_exit_code = code;
 }
 
+/* WARN_ON() for a Rust caller: a backtrace, the taint, panic_on_warn. */
+bool rust_helper_nsrs_warn_on(bool condition)
+{
+	return WARN_ON(condition);
+}
+
 void rust_helper_nsrs_acct_exit_ns(struct pid_namespace *ns)
 {
 	acct_exit_ns(ns);

@@ -13,8 +13,9 @@ use crate::{
 use core::{marker::PhantomData, ptr::NonNull};
 
 /// A map from `u32` keys to non-null pointers to `T`, on `struct idr`, with a spinlock taken
-/// with bottom halves disabled (entries may be removed from softirq context, for example when an
-/// RCU callback drops the last reference of an object).
+/// with interrupts disabled and restored (`spin_lock_irqsave()`): entries may be removed from
+/// any context, for example under another irq-safe lock, or when an RCU callback drops the last
+/// reference of an object.
 ///
 /// The map does not own what the pointers point to: its user decides what keeps them valid.
 ///
@@ -60,9 +61,10 @@ impl<T> Idr<T> {
 
     /// Locks the map.
     pub fn lock(&self) -> IdrGuard<'_, T> {
-        // SAFETY: The lock is initialised (type invariants); it is released by the guard.
-        unsafe { bindings::spin_lock_bh(self.lock.get()) };
-        IdrGuard(self)
+        // SAFETY: The lock is initialised (type invariants); it is released by the guard, which
+        // restores the interrupt state saved here.
+        let flags = unsafe { bindings::nsrs_spin_lock_irqsave(self.lock.get()) };
+        IdrGuard(self, flags)
     }
 
     /// Inserts `ptr` at `key`; `EBUSY` if the key is taken, `ENOMEM` if a node cannot be
@@ -101,8 +103,8 @@ impl<T> Default for Idr<T> {
     }
 }
 
-/// The map, locked.
-pub struct IdrGuard<'a, T>(&'a Idr<T>);
+/// The map, locked; the saved interrupt state is restored on drop.
+pub struct IdrGuard<'a, T>(&'a Idr<T>, c_ulong);
 
 impl<T> IdrGuard<'_, T> {
     /// Returns the pointer at `key`.
@@ -130,7 +132,8 @@ impl<T> IdrGuard<'_, T> {
 
 impl<T> Drop for IdrGuard<'_, T> {
     fn drop(&mut self) {
-        // SAFETY: The guard exists only while the lock is held, by this context.
-        unsafe { bindings::spin_unlock_bh(self.0.lock.get()) };
+        // SAFETY: The guard exists only while the lock is held, by this context, with the
+        // interrupt state `lock` saved.
+        unsafe { bindings::nsrs_spin_unlock_irqrestore(self.0.lock.get(), self.1) };
     }
 }

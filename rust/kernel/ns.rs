@@ -320,6 +320,13 @@ impl ForeignOwnable for ARef<NsCommon> {
     }
 }
 
+/// `WARN_ON(condition)`: a warning with a backtrace (and the taint, and `panic_on_warn`) when
+/// `condition` holds, which should never happen; returns it.
+pub fn warn_on(condition: bool) -> bool {
+    // SAFETY: Only prints and taints.
+    unsafe { bindings::nsrs_warn_on(condition) }
+}
+
 /// Returns the initial pid namespace's `ns_common`.
 ///
 /// # Examples

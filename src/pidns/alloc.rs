@@ -17,7 +17,6 @@ use kernel::{
     bindings,
     error::{code::*, Result},
     ns::{IdrPreload, NewPid, PidNamespace, PidPtr, PidmapGuard},
-    prelude::*,
 };
 
 /// Returns the current `pid_max` (the `kernel.pid_max` sysctl).
@@ -120,7 +119,7 @@ fn publish(ns: &PidNamespace, mut pid: NewPid) -> Result<NonNull<bindings::pid>>
         // SAFETY: `nr` was reserved in `upid_ns` for this pid.
         unsafe { lock.publish(upid_ns, nr, pid) };
         let allocated = lock.pid_allocated(upid_ns);
-        lock.set_pid_allocated(upid_ns, allocated + 1);
+        lock.set_pid_allocated(upid_ns, allocated.wrapping_add(1));
     }
     Ok(pid)
 }
@@ -174,9 +173,7 @@ pub unsafe extern "C" fn free_pid(pid: *mut bindings::pid) {
                 1 | 2 => lock.wake_child_reaper(ns),
                 // The first process of the namespace failed to fork.
                 bindings::PIDNS_ADDING => {
-                    if ns.has_child_reaper() {
-                        pr_warn!("free_pid: pid namespace with a reaper and no pid\n");
-                    }
+                    kernel::ns::warn_on(ns.has_child_reaper());
                     lock.set_pid_allocated(ns, 0);
                 }
                 _ => {}
@@ -213,7 +210,8 @@ pub unsafe extern "C" fn put_pid(pid: *mut bindings::pid) {
     let pid = unsafe { PidPtr::from_raw(ptr) };
     let (_, ns) = pid.number(pid.level());
     let ns = ns.as_raw_pid_ns();
-    if pid.dec_and_test() {
+    // SAFETY: The caller owns the count we drop; on the last one the pid is ours.
+    if unsafe { pid.dec_and_test() } {
         // SAFETY: The last count is gone: the pid is ours; its namespace outlives it since the
         // pid holds a reference on it, dropped right after.
         unsafe {

@@ -50,11 +50,9 @@ pub unsafe extern "C" fn zap_pid_ns_processes(pid_ns: *mut bindings::pid_namespa
     current::ignore_sigchld();
     kill_all_but_init(ns);
 
-    {
-        // Task work must not busy-loop the reaper (see `signal_pending()`).
-        let _no_notify = NoNotifySignal::new();
-        while current::wait_any_child() != -i64::from(bindings::ECHILD) {}
-    }
+    // Task work must not busy-loop the reaper (see `signal_pending()`), to the end.
+    let _no_notify = NoNotifySignal::new();
+    while current::wait_any_child() != -i64::from(bindings::ECHILD) {}
 
     // Zombies whose parents are outside (after `setns()` and `fork()`) are reparented here and
     // reaped by the ignored SIGCHLD; `free_pid()` wakes us as the count drops.

@@ -128,11 +128,10 @@ pub unsafe extern "C" fn put_pid_ns(ns: *mut bindings::pid_namespace) {
 
 /// Releases a namespace whose count reached zero: out of the registry, its number and IDR
 /// freed now, its memory after an RCU grace period (lookups may still be reading it).
-fn destroy(mut ns: DeadPidNamespace) {
+fn destroy(ns: DeadPidNamespace) {
     // SAFETY: The namespace's memory is valid for the call.
     unsafe { registry::ns_registry_remove(ns.common_ptr()) };
-    ns.free_inum_and_idr();
-    ns.call_rcu(delayed_free);
+    ns.release(delayed_free);
 }
 
 /// The end of a pid namespace, a grace period after [`destroy`].

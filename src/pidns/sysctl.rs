@@ -2,8 +2,8 @@
 
 //! The pid namespace sysctls, each acting on the caller's active pid namespace:
 //!
-//! - `kernel.ns_last_pid`: the last pid allocated; writing it sets where the next cyclic
-//!   allocation starts (for checkpoint/restore). Writing needs `CAP_SYS_ADMIN` or
+//! - `kernel.ns_last_pid` (with `CONFIG_CHECKPOINT_RESTORE`): the last pid allocated; writing
+//!   it sets where the next cyclic allocation starts. Writing needs `CAP_SYS_ADMIN` or
 //!   `CAP_CHECKPOINT_RESTORE` over the namespace's owner.
 //! - `vm.memfd_noexec`: the memfd noexec scope, never less strict than the parent's. Writing
 //!   needs `CAP_SYS_ADMIN` over the owner.
@@ -20,6 +20,7 @@ use kernel::{
     prelude::*,
 };
 
+#[cfg(CONFIG_CHECKPOINT_RESTORE)]
 static KERNEL_TABLE: SysctlTable<1> =
     SysctlTable::new([int_entry(c_str!("ns_last_pid"), 0o666, ns_last_pid)]);
 
@@ -29,6 +30,7 @@ static VM_TABLE: SysctlTable<1> =
 
 /// Registers the sysctls.
 pub(super) fn init() {
+    #[cfg(CONFIG_CHECKPOINT_RESTORE)]
     if !KERNEL_TABLE.register(c_str!("kernel")) {
         pr_err!("cannot register kernel.ns_last_pid\n");
     }
@@ -39,6 +41,7 @@ pub(super) fn init() {
 }
 
 /// Returns the current `pid_max`.
+#[cfg(CONFIG_CHECKPOINT_RESTORE)]
 fn pid_max() -> i32 {
     // SAFETY: A plain `int` the sysctl writes; read once.
     unsafe { core::ptr::read_volatile(core::ptr::addr_of!(bindings::pid_max)) }
@@ -47,6 +50,7 @@ fn pid_max() -> i32 {
 /// # Safety
 ///
 /// Called by the sysctl core with the arguments of a `proc_handler`.
+#[cfg(CONFIG_CHECKPOINT_RESTORE)]
 unsafe extern "C" fn ns_last_pid(
     table: *const bindings::ctl_table,
     write: c_int,

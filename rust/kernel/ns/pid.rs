@@ -272,8 +272,9 @@ pub struct PidmapGuard {
 }
 
 impl PidmapGuard {
-    /// Takes the lock, disabling interrupts (`spin_lock_irq()`): from process context with
-    /// interrupts on.
+    /// Takes the lock, disabling interrupts (`spin_lock_irq()`), and enables them again on
+    /// drop: only from process context with interrupts on, as every caller of the allocator is
+    /// (use [`PidmapGuard::lock_irqsave`] elsewhere).
     pub fn lock_irq() -> Self {
         // SAFETY: Paired with the unlock in `drop`.
         unsafe { bindings::nsrs_pidmap_lock_irq() };
@@ -309,6 +310,7 @@ impl PidmapGuard {
     /// Reserves the number `nr` in `ns` (an empty slot, not yet visible to lookups); `EEXIST`
     /// if it is taken. IDR nodes must have been preloaded.
     pub fn reserve_exact(&mut self, ns: &PidNamespace, nr: i32) -> Result<i32> {
+        let end = nr.checked_add(1).ok_or(crate::error::code::EINVAL)?;
         // SAFETY: The IDR is protected by the lock, which is held; `GFP_ATOMIC` since the lock
         // is a spinlock with interrupts off.
         let ret = unsafe {
@@ -316,7 +318,7 @@ impl PidmapGuard {
                 core::ptr::addr_of_mut!((*raw(ns)).idr),
                 core::ptr::null_mut(),
                 nr,
-                nr + 1,
+                end,
                 bindings::GFP_ATOMIC,
             )
         };
@@ -388,8 +390,9 @@ impl PidmapGuard {
     /// Wakes the child reaper of `ns`, which may sleep in `zap_pid_ns_processes()` waiting for
     /// the namespace to empty.
     pub fn wake_child_reaper(&self, ns: &PidNamespace) {
-        // SAFETY: `child_reaper` is set while the namespace has more than its reaper's pids, as
-        // when this is called; `wake_up_process()` may be called with the lock held.
+        // SAFETY: `child_reaper`, read under the lock, is null or a task that stays valid while
+        // it has pids in the namespace, as when this is called (only its own are left); and
+        // `wake_up_process()` may be called with the lock held.
         unsafe {
             let reaper = (*raw(ns)).child_reaper;
             if !reaper.is_null() {
@@ -451,20 +454,20 @@ impl Drop for IdrPreload {
 ///
 /// # Invariants
 ///
-/// `self.0` points to a `struct pid` with `level + 1` numbers that is valid for as long as this
-/// handle is used (its user says why: a count, the allocator's lock, an RCU callback).
+/// `self.0` points to a `struct pid` with `level + 1` numbers that is valid for `'a` (its user
+/// says why: a count, the allocator's lock, an RCU callback, the [`NewPid`] it borrows).
 #[derive(Clone, Copy)]
-pub struct PidPtr(NonNull<bindings::pid>);
+pub struct PidPtr<'a>(NonNull<bindings::pid>, PhantomData<&'a ()>);
 
-impl PidPtr {
+impl PidPtr<'_> {
     /// Wraps the pid at `ptr`.
     ///
     /// # Safety
     ///
-    /// `ptr` must be a valid, set-up `struct pid` for as long as the handle is used.
+    /// `ptr` must be a valid `struct pid`, its level and numbers set, for the handle's lifetime.
     pub unsafe fn from_raw(ptr: NonNull<bindings::pid>) -> Self {
         // INVARIANT: Guaranteed by the caller.
-        Self(ptr)
+        Self(ptr, PhantomData)
     }
 
     /// Returns the raw pointer.
@@ -478,19 +481,25 @@ impl PidPtr {
         unsafe { (*self.0.as_ptr()).level }
     }
 
-    /// Returns the number at `level` and the namespace it is in.
+    /// Returns the number at `level` (at most the pid's own level) and the namespace it is in.
     ///
     /// The namespaces are alive while the pid is: it holds its deepest one, which holds its
     /// ancestors.
     pub fn number(&self, level: u32) -> (i32, &PidNamespace) {
-        // SAFETY: The pid is valid and has `self.level() + 1` numbers; callers stay within.
+        assert!(level <= self.level());
+        // SAFETY: The pid is valid and has `self.level() + 1` numbers, set (type invariants).
         let upid = unsafe { &*(*self.0.as_ptr()).numbers.as_ptr().add(level as usize) };
         // SAFETY: As documented above.
         (upid.nr, unsafe { PidNamespace::from_raw(upid.ns) })
     }
 
     /// Drops a count; true when it was the last.
-    pub fn dec_and_test(self) -> bool {
+    ///
+    /// # Safety
+    ///
+    /// The caller must own the count it drops; after a true result the pid is the caller's to
+    /// free.
+    pub unsafe fn dec_and_test(self) -> bool {
         // SAFETY: The pid is valid and the caller owns the count it drops.
         unsafe {
             bindings::refcount_dec_and_test(core::ptr::addr_of_mut!((*self.0.as_ptr()).count))
@@ -520,9 +529,9 @@ impl PidPtr {
     /// `head` must be the `rcu` head of a valid pid.
     pub unsafe fn from_rcu_head(head: *mut bindings::callback_head) -> Self {
         // SAFETY: Guaranteed by the caller.
-        Self(unsafe {
-            NonNull::new_unchecked(crate::container_of!(head, bindings::pid, rcu) as *mut _)
-        })
+        let pid = unsafe { crate::container_of!(head, bindings::pid, rcu) as *mut bindings::pid };
+        // SAFETY: A pointer derived from a valid head is not null.
+        Self(unsafe { NonNull::new_unchecked(pid) }, PhantomData)
     }
 }
 
@@ -548,9 +557,9 @@ impl NewPid {
         Some(Self { ptr, cache })
     }
 
-    /// Returns the pid being made.
-    pub fn as_pid(&self) -> PidPtr {
-        PidPtr(self.ptr)
+    /// Returns the pid being made, borrowed: its numbers may only be read up to the levels set.
+    pub fn as_pid(&self) -> PidPtr<'_> {
+        PidPtr(self.ptr, PhantomData)
     }
 
     /// Sets the number at `level` (at most the pid's own level).

@@ -166,33 +166,24 @@ impl DeadPidNamespace {
         unsafe { core::ptr::addr_of_mut!((*self.0.as_ptr()).ns) }
     }
 
-    /// Frees its inode number and its IDR (empty by now).
-    pub fn free_inum_and_idr(&mut self) {
+    /// Frees its inode number and its IDR (empty by now), then calls `callback` with the
+    /// namespace's `rcu` head after an RCU grace period, since lookups may still be reading it.
+    pub fn release(self, callback: unsafe extern "C" fn(*mut bindings::callback_head)) {
         let ns = self.0.as_ptr();
-        // SAFETY: The namespace is owned and unused (type invariants).
+        // SAFETY: The namespace is owned and unused (type invariants); this consumes the handle,
+        // so each is done once; the `rcu` head is unused until now.
         unsafe {
             bindings::proc_free_inum((*ns).ns.inum);
             bindings::idr_destroy(core::ptr::addr_of_mut!((*ns).idr));
+            bindings::call_rcu(core::ptr::addr_of_mut!((*ns).rcu), Some(callback));
         }
-    }
-
-    /// Calls `callback` with the namespace's `rcu` head after an RCU grace period, since
-    /// lookups may still be reading it.
-    pub fn call_rcu(self, callback: unsafe extern "C" fn(*mut bindings::callback_head)) {
-        // SAFETY: The namespace is owned; its `rcu` head is unused until now.
-        unsafe {
-            bindings::call_rcu(
-                core::ptr::addr_of_mut!((*self.0.as_ptr()).rcu),
-                Some(callback),
-            )
-        };
     }
 
     /// Returns the namespace whose `rcu` head is `head`.
     ///
     /// # Safety
     ///
-    /// `head` must be the `rcu` head given to `call_rcu` by [`DeadPidNamespace::call_rcu`].
+    /// `head` must be the `rcu` head given to `call_rcu` by [`DeadPidNamespace::release`].
     pub unsafe fn from_rcu_head(head: *mut bindings::callback_head) -> Self {
         // SAFETY: Guaranteed by the caller.
         Self(unsafe {

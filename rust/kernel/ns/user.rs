@@ -68,6 +68,13 @@ impl UserNamespace {
         unsafe { bindings::ns_capable(self.as_raw(), cap as _) }
     }
 
+    /// Whether the current task has `cap` over this namespace, without an audit record on
+    /// failure (`ns_capable_noaudit()`).
+    pub fn current_capable_noaudit(&self, cap: u32) -> bool {
+        // SAFETY: The namespace is alive (type invariants).
+        unsafe { bindings::ns_capable_noaudit(self.as_raw(), cap as _) }
+    }
+
     /// Whether the current task may checkpoint and restore in this namespace:
     /// `CAP_CHECKPOINT_RESTORE` or `CAP_SYS_ADMIN` over it.
     pub fn current_checkpoint_restore_capable(&self) -> bool {

@@ -1950,4 +1950,44 @@ TEST(concurrent_churn_returns_to_start)
 	set_free(&now);
 }
 
+/*
+ * Following an entry needs CAP_SYS_ADMIN over the namespace's user namespace:
+ * a reader without it sees the entries and their names but cannot open one
+ * (and so cannot keep a namespace alive through it).  Root inside a new user
+ * namespace opens its own (unprivileged_view_in_a_new_user_namespace).
+ */
+TEST(unprivileged_reader_cannot_open_entries)
+{
+	char name[64], path[128], link[64];
+	struct ns_id id;
+	pid_t pid;
+
+	if (no_proc_namespaces(_metadata))
+		return;
+	ASSERT_EQ(0, id_of(getpid(), "net", &id, name));
+	snprintf(path, sizeof(path), PROC_NS "/%s", name);
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (pid == 0) {
+		struct stat st;
+
+		if (setgid(65534) || setuid(65534))
+			_exit(1);
+		if (!listed(name))
+			_exit(2);
+		if (read_link(path, link, sizeof(link)) < 0 || strcmp(link, name))
+			_exit(3);
+		if (open(path, O_RDONLY | O_CLOEXEC) != -1 || errno != EACCES)
+			_exit(4);
+		if (stat(path, &st) != -1 || errno != EACCES)
+			_exit(5);
+		if (lstat(path, &st) || !S_ISLNK(st.st_mode))
+			_exit(6);
+		_exit(0);
+	}
+	EXPECT_EQ(0, wait_ok(pid)) TH_LOG("1 setuid, 2 not listed, 3 readlink, 4 open, 5 stat, 6 lstat");
+	/* Root in the initial user namespace opens it. */
+	EXPECT_EQ(0, entry_errno(PROC_NS, name, true));
+}
+
 TEST_HARNESS_MAIN
