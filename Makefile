@@ -3,18 +3,25 @@
 #   make run    build the nsrs kernel and boot it under QEMU (a shell, or the
 #               scripted demo when stdin is not a terminal)
 #   make test   build both kernels (nsrs and stock) and run every suite on both
+#   make test-debug  the nsrs kernel with KASAN, lockdep, kmemleak, fault
+#               injection: every test, stress and fault injection included
 #   make bench  per-operation cost of the namespace paths on both kernels
 #
 # Both install what is missing first (Debian 12, as root).  Build output goes
 # to build/, which git ignores.
 
-.PHONY: run test bench deps tree kernels selftests check-harness clean distclean
+.PHONY: run test test-debug bench deps tree kernels selftests check-harness clean distclean
 
 run:
 	@scripts/run.sh
 
 test:
 	@scripts/test.sh
+
+# Every test on the nsrs kernel built with KASAN, lockdep, kmemleak and
+# fault injection (configs/debug.config).
+test-debug:
+	@scripts/test-debug.sh
 
 # Per-operation cost, nsrs against stock, in instructions (QEMU -icount).
 bench:
@@ -38,7 +45,7 @@ check-harness:
 
 # Keeps the extracted tree; distclean removes everything built.
 clean:
-	rm -rf build/kernel-* build/initramfs-* build/selftests build/results build/bench
+	rm -rf build/kernel-* build/initramfs-* build/selftests build/results build/results-debug build/bench
 
 distclean:
 	rm -rf build

@@ -10,6 +10,10 @@
  *
  *   BENCH <workload> <ops per round> <rounds> <median ns per op>
  *
+ * Enumeration workloads (enum_<method>_N<tasks>_M<namespaces>) list every
+ * namespace with N tasks alive and M extra namespaces held by fds: one
+ * operation is one whole listing, ENUM_OPS of them per round.
+ *
  * Usage: nsbench [WORKLOAD...]   (all of them by default)
  */
 #define _GNU_SOURCE
@@ -20,6 +24,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -191,6 +197,185 @@ static long long round_setns(void *arg)
 	return now_ns() - start;
 }
 
+static int wanted(int argc, char **argv, const char *name)
+{
+	int i;
+
+	if (argc < 2)
+		return 1;
+	for (i = 1; i < argc; i++)
+		if (!strcmp(argv[i], name))
+			return 1;
+	return 0;
+}
+
+static void measure(const char *name, round_fn fn, void *arg);
+
+/* Enumeration: N tasks alive, M namespaces held by fds, listed by a method. */
+#define ENUM_OPS 5
+
+/* The listing /proc/namespaces gives: one readdir of one directory. */
+static long long list_proc_namespaces(void)
+{
+	DIR *dir = opendir("/proc/namespaces");
+	struct dirent *d;
+	long long n = 0;
+
+	if (!dir)
+		die("opendir /proc/namespaces");
+	while ((d = readdir(dir)))
+		n += d->d_name[0] != '.';
+	closedir(dir);
+	return n;
+}
+
+/* What lsns does without it: every process's every ns link, read. */
+static long long list_proc_walk(void)
+{
+	static const char *const links[] = {
+		"cgroup", "ipc", "mnt", "net", "pid", "pid_for_children",
+		"time", "time_for_children", "user", "uts",
+	};
+	DIR *proc = opendir("/proc");
+	char path[300], target[64];
+	struct dirent *d;
+	long long n = 0;
+	size_t i;
+
+	if (!proc)
+		die("opendir /proc");
+	while ((d = readdir(proc))) {
+		if (d->d_name[0] < '0' || d->d_name[0] > '9')
+			continue;
+		for (i = 0; i < sizeof(links) / sizeof(links[0]); i++) {
+			snprintf(path, sizeof(path), "/proc/%s/ns/%s", d->d_name, links[i]);
+			n += readlink(path, target, sizeof(target)) > 0;
+		}
+	}
+	closedir(proc);
+	return n;
+}
+
+/* The samples tool, without process counts: cost in the namespaces only. */
+static long long list_lsns(void)
+{
+	pid_t pid = fork();
+
+	if (pid < 0)
+		die("fork");
+	if (pid == 0) {
+		int null = open("/dev/null", O_WRONLY);
+
+		dup2(null, 1);
+		execlp("nsrs-lsns", "nsrs-lsns", "--no-procs", (char *)NULL);
+		_exit(127);
+	}
+	return reap(pid) == 0;
+}
+
+static long long round_enumerate(void *arg)
+{
+	long long (*list)(void) = arg;
+	long long start = now_ns();
+	int i;
+
+	for (i = 0; i < ENUM_OPS; i++)
+		list();
+	return (now_ns() - start) * (OPS / ENUM_OPS);
+}
+
+/* N tasks that wait, in a process group of their own; returns the group. */
+static pid_t spawn_tasks(int n)
+{
+	pid_t group = 0;
+
+	while (n-- > 0) {
+		pid_t pid = fork();
+
+		if (pid < 0)
+			die("fork");
+		if (pid == 0) {
+			setpgid(0, group);
+			pause();
+			_exit(0);
+		}
+		/* Both sides set it: whichever runs first, the group exists. */
+		setpgid(pid, group);
+		if (!group)
+			group = pid;
+	}
+	return group;
+}
+
+/* Up to m extra uts namespaces, each held by an fd of this process. */
+static void hold_namespaces(int *held, int m)
+{
+	while (*held < m) {
+		if (unshare(CLONE_NEWUTS))
+			die("unshare(CLONE_NEWUTS)");
+		if (open("/proc/self/ns/uts", O_RDONLY) < 0)
+			die("open /proc/self/ns/uts");
+		(*held)++;
+	}
+}
+
+static void enumeration_workloads(int argc, char **argv)
+{
+	static const int tasks[] = { 100, 1000 }, spaces[] = { 100, 1000, 10000 };
+	static const struct {
+		const char *name;
+		long long (*list)(void);
+		const char *needs;
+	} methods[] = {
+		{ "procns", list_proc_namespaces, "/proc/namespaces" },
+		{ "walk", list_proc_walk, NULL },
+		{ "lsns", list_lsns, "/bin/nsrs-lsns" },
+	};
+	struct rlimit nofile = { 20000, 20000 };
+	size_t t, s, k;
+	char name[64];
+	int limit = open("/proc/sys/user/max_uts_namespaces", O_WRONLY);
+
+	/* The default limit scales with memory: below 10,000 in the guest. */
+	if (limit >= 0) {
+		if (write(limit, "50000", 5) != 5)
+			die("max_uts_namespaces");
+		close(limit);
+	}
+
+	for (t = 0; t < sizeof(tasks) / sizeof(tasks[0]); t++) {
+		pid_t pid = fork(), group;
+		int held = 0;
+
+		if (pid < 0)
+			die("fork");
+		if (pid > 0) {
+			if (reap(pid))
+				exit(1);
+			continue;
+		}
+		if (setrlimit(RLIMIT_NOFILE, &nofile))
+			die("setrlimit");
+		group = spawn_tasks(tasks[t]);
+		for (s = 0; s < sizeof(spaces) / sizeof(spaces[0]); s++) {
+			hold_namespaces(&held, spaces[s]);
+			for (k = 0; k < sizeof(methods) / sizeof(methods[0]); k++) {
+				snprintf(name, sizeof(name), "enum_%s_N%d_M%d", methods[k].name,
+					 tasks[t], spaces[s]);
+				if (!wanted(argc, argv, name) && !wanted(argc, argv, "enum"))
+					continue;
+				if (methods[k].needs && access(methods[k].needs, F_OK))
+					continue;
+				measure(name, round_enumerate, (void *)methods[k].list);
+			}
+		}
+		kill(-group, SIGKILL);
+		while (wait(NULL) > 0)
+			;
+		exit(0);
+	}
+}
+
 static int compare(const void *a, const void *b)
 {
 	long long x = *(const long long *)a, y = *(const long long *)b;
@@ -295,17 +480,6 @@ static void setns_workloads(void)
 	exit(0);
 }
 
-static int wanted(int argc, char **argv, const char *name)
-{
-	int i;
-
-	if (argc < 2)
-		return 1;
-	for (i = 1; i < argc; i++)
-		if (!strcmp(argv[i], name))
-			return 1;
-	return 0;
-}
 
 int main(int argc, char **argv)
 {
@@ -338,5 +512,6 @@ int main(int argc, char **argv)
 		measure("open_ns_net_after_drop_caches", round_open_after_drop, NULL);
 	if (wanted(argc, argv, "setns_pid") || wanted(argc, argv, "setns_net"))
 		setns_workloads();
+	enumeration_workloads(argc, argv);
 	return 0;
 }

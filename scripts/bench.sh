@@ -15,6 +15,7 @@ log() { printf '==> [bench] %s\n' "$*"; }
 "$top/scripts/build-kernel.sh" nsrs
 "$top/scripts/build-kernel.sh" stock
 "$top/scripts/build-selftests.sh"
+"$top/scripts/build-samples.sh"
 mkdir -p "$out"
 gcc -static -O2 -Wall -o "$out/nsbench" "$top/bench/nsbench.c"
 "$top/scripts/build-initramfs.sh" nsrs

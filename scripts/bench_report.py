@@ -10,11 +10,14 @@ kernel is the mean over its icount passes.
 """
 import datetime
 import glob
+import math
 import os
 import re
 import sys
 
 LINE = re.compile(r"^BENCH (\S+) (\d+) (\d+) (\d+)")
+ENUM = re.compile(r"^enum_(\w+?)_N(\d+)_M(\d+)$")
+COLOURS = {"procns": "#1b9e77", "lsns": "#7570b3", "walk": "#d95f02"}
 
 
 def read(path):
@@ -56,7 +59,95 @@ def main(directory, release):
         fs = f"{s:.0f}" if s else "-"
         fn = f"{n:.0f}" if n else "-"
         print(f"| {w} | {fs} | {fn} | {ratio} | {ws} | {wn} |")
+    enum_summary(mean)
+    write_plot(os.path.join(directory, "enumeration.svg"), mean, workloads)
     return 0
+
+
+def enum_figure(mean, method, n, m):
+    """The cost of one listing: nsrs's, or stock's for what only stock has."""
+    w = f"enum_{method}_N{n}_M{m}"
+    return mean("nsrs", w) or mean("stock", w)
+
+
+def enum_summary(mean):
+    """The enumeration targets, checked on the figures."""
+    walk = mean("nsrs", "enum_walk_N1000_M1000")
+    procns = mean("nsrs", "enum_procns_N1000_M1000")
+    if not walk or not procns:
+        return
+    print()
+    print(f"Enumeration at N = 1,000 tasks, M = 1,000 namespaces: /proc walk {walk:.0f},"
+          f" /proc/namespaces {procns:.0f} instructions: {walk / procns:.1f}x cheaper"
+          " (target: at least 50x).")
+    for n in (100, 1000):
+        small, big = mean("nsrs", f"enum_procns_N{n}_M1000"), mean("nsrs", f"enum_procns_N{n}_M10000")
+        if small and big:
+            print(f"Linear in M at N = {n}: 10x the namespaces costs {big / small:.2f}x (target: at most 11x).")
+    for m in (100, 1000, 10000):
+        a, b = mean("nsrs", f"enum_procns_N100_M{m}"), mean("nsrs", f"enum_procns_N1000_M{m}")
+        if a and b:
+            print(f"Flat in N at M = {m}: 10x the tasks costs {b / a:.2f}x.")
+
+
+def write_plot(path, mean, workloads):
+    """Enumeration cost against M (at N = 1,000) and against N (at M = 1,000), log scale."""
+    points = {}
+    for w in workloads:
+        m = ENUM.match(w)
+        if m:
+            points.setdefault(m.group(1), {})[(int(m.group(2)), int(m.group(3)))] = True
+    if not points:
+        return
+    width, height, pad = 900, 380, 60
+    panels = [("namespaces M (N = 1,000 tasks)", lambda key: key[0] == 1000, lambda key: key[1]),
+              ("tasks N (M = 1,000 namespaces)", lambda key: key[1] == 1000, lambda key: key[0])]
+    values = [enum_figure(mean, meth, n, m) for meth, keys in points.items() for (n, m) in keys]
+    values = [v for v in values if v]
+    lo, hi = math.log10(min(values)) - 0.2, math.log10(max(values)) + 0.2
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+           'font-family="sans-serif" font-size="12">',
+           f'<rect width="{width}" height="{height}" fill="white"/>']
+    panel_w = (width - 3 * pad) / 2
+    for i, (title, keep, x_of) in enumerate(panels):
+        x0, y0, y1 = pad + i * (panel_w + pad), pad / 2, height - pad
+        xs = sorted({x_of(k) for keys in points.values() for k in keys if keep(k)})
+        if not xs:
+            continue
+
+        def px(x):
+            if len(xs) == 1:
+                return x0 + panel_w / 2
+            return x0 + panel_w * (math.log10(x) - math.log10(xs[0])) / (math.log10(xs[-1]) - math.log10(xs[0]))
+
+        def py(v):
+            return y1 - (y1 - y0) * (math.log10(v) - lo) / (hi - lo)
+        out.append(f'<line x1="{x0}" y1="{y1}" x2="{x0 + panel_w}" y2="{y1}" stroke="black"/>')
+        out.append(f'<line x1="{x0}" y1="{y0}" x2="{x0}" y2="{y1}" stroke="black"/>')
+        out.append(f'<text x="{x0 + panel_w / 2}" y="{height - 15}" text-anchor="middle">{title}</text>')
+        for x in xs:
+            out.append(f'<text x="{px(x)}" y="{y1 + 15}" text-anchor="middle">{x}</text>')
+        for e in range(math.ceil(lo), math.floor(hi) + 1):
+            out.append(f'<text x="{x0 - 5}" y="{py(10 ** e) + 4}" text-anchor="end">1e{e}</text>')
+            out.append(f'<line x1="{x0}" y1="{py(10 ** e)}" x2="{x0 + panel_w}" y2="{py(10 ** e)}" '
+                       'stroke="#ddd"/>')
+        for meth, keys in sorted(points.items()):
+            pts = [(px(x_of(k)), py(enum_figure(mean, meth, *k)))
+                   for k in sorted(keys, key=x_of) if keep(k) and enum_figure(mean, meth, *k)]
+            if not pts:
+                continue
+            colour = COLOURS.get(meth, "black")
+            out.append(f'<polyline fill="none" stroke="{colour}" stroke-width="2" points="'
+                       + " ".join(f"{x:.1f},{y:.1f}" for x, y in pts) + '"/>')
+            for x, y in pts:
+                out.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{colour}"/>')
+            if i == 0:
+                lx, ly = pts[-1]
+                out.append(f'<text x="{lx + 6:.1f}" y="{ly + 4:.1f}" fill="{colour}">{meth}</text>')
+    out.append(f'<text x="{pad}" y="14">instructions per full listing (log scale)</text>')
+    out.append("</svg>")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("\n".join(out) + "\n")
 
 
 if __name__ == "__main__":

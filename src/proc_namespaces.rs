@@ -47,6 +47,9 @@ static LINK_DOPS: LinkDentryOperations<ProcNamespaces> = LinkDentryOperations::n
 /// Positions 0 and 1 are `.` and `..`; an entry's is its inode number plus this.
 const FIRST_POS: i64 = 2;
 
+/// How many entries `readdir` takes from the registry per hold of its lock.
+const BATCH: usize = 16;
+
 impl LinkDir for ProcNamespaces {
     /// A link carries the operations of its namespace's type, and its `inum` as `i_ino`.
     type Tag = NsOperations;
@@ -61,20 +64,12 @@ impl LinkDir for ProcNamespaces {
     fn iterate(dir: &Inode, ctx: &mut DirContext) -> Result {
         // SAFETY: The directory is the procfs entry `/proc/namespaces`.
         let viewer = unsafe { UserNamespace::of_procfs(dir) };
-        let mut from = u64::try_from(ctx.pos() - FIRST_POS).unwrap_or(0);
-        while let Some((inum, ns)) = registry::next_from(from) {
-            from = u64::from(inum) + 1;
-            if !visible(&ns, viewer) {
-                continue;
-            }
-            let mut name = [0u8; LINK_NAME_MAX];
-            let len = nsfs::name::snprint(ns.type_name(), inum.into(), &mut name);
-            if !ctx.emit(&name[..len], inum.into(), bindings::DT_LNK) {
-                break;
-            }
-            ctx.set_pos(from as i64 + FIRST_POS);
+        let from = u64::try_from(ctx.pos() - FIRST_POS).unwrap_or(0);
+        if viewer.is_initial() {
+            // Everything is visible: names only, no references.
+            return iterate_all(ctx, from);
         }
-        Ok(())
+        iterate_visible(ctx, from, viewer)
     }
 
     fn lookup(dir: &Inode, name: &[u8]) -> Result<(u64, &'static NsOperations)> {
@@ -105,6 +100,59 @@ impl LinkDir for ProcNamespaces {
     }
 }
 
+/// Emits the entry `type:[inum]` at its position; false when the buffer is full (it then comes
+/// first next time).
+fn emit(ctx: &mut DirContext, ops: &NsOperations, inum: u32) -> bool {
+    let mut name = [0u8; LINK_NAME_MAX];
+    let len = nsfs::name::snprint(ops.name(), inum.into(), &mut name);
+    if !ctx.emit(&name[..len], inum.into(), bindings::DT_LNK) {
+        return false;
+    }
+    ctx.set_pos(i64::from(inum) + 1 + FIRST_POS);
+    true
+}
+
+/// `readdir` for a procfs instance of the initial user namespace, which sees everything: the
+/// registry's live entries, in batches of one hold of its lock each, without references.
+fn iterate_all(ctx: &mut DirContext, mut from: u64) -> Result {
+    let empty: &'static NsOperations = kernel::ns::init_user_ns().operations();
+    let mut batch = [(0u32, empty); BATCH];
+    loop {
+        let (n, next) = registry::next_live_batch(from, &mut batch);
+        for &(inum, ops) in &batch[..n] {
+            if !emit(ctx, ops, inum) {
+                return Ok(());
+            }
+        }
+        match next {
+            Some(next) => from = next,
+            None => return Ok(()),
+        }
+    }
+}
+
+/// `readdir` for any other instance: each entry is taken with a reference, to find its owner
+/// safely; references are dropped (which may sleep) and names copied out after the registry's
+/// lock is released.
+fn iterate_visible(ctx: &mut DirContext, mut from: u64, viewer: &UserNamespace) -> Result {
+    let mut batch: [Option<(u32, ARef<NsCommon>)>; BATCH] = Default::default();
+    loop {
+        let (n, next) = registry::next_batch(from, &mut batch);
+        for entry in batch[..n].iter_mut() {
+            let Some((inum, ns)) = entry.take() else {
+                continue;
+            };
+            if visible(&ns, viewer) && !emit(ctx, ns.operations(), inum) {
+                return Ok(());
+            }
+        }
+        match next {
+            Some(next) => from = next,
+            None => return Ok(()),
+        }
+    }
+}
+
 /// The live namespace numbered `inum` if its type's operations pass `is_type`, counted.
 fn find(inum: u32, is_type: impl Fn(&NsOperations) -> bool) -> Option<ARef<NsCommon>> {
     registry::get(inum).filter(|ns| is_type(ns.operations()))
@@ -120,7 +168,8 @@ fn governing_user_ns(ns: &NsCommon) -> Option<&UserNamespace> {
 
 /// Whether `ns` is listed for a procfs instance whose pid namespace belongs to `viewer`.
 fn visible(ns: &NsCommon, viewer: &UserNamespace) -> bool {
-    governing_user_ns(ns).is_some_and(|owner| owner.is_within(viewer))
+    // Every namespace is within the initial user namespace: the common case costs nothing.
+    viewer.is_initial() || governing_user_ns(ns).is_some_and(|owner| owner.is_within(viewer))
 }
 
 /// Whether the caller may open `ns` through its entry: with `CAP_SYS_ADMIN` over the user

@@ -2,7 +2,7 @@
 
 //! The registry of live namespaces, after Kirill Tkhai's `ns_idr`: every namespace of the eight
 //! types, keyed by its inode number (`inum`, unique across types, so that a name
-//! `type:[inum]` finds its namespace directly).
+//! `type:[inum]` finds its namespace directly), offset to keep the keys small.
 //!
 //! # Entry and removal
 //!
@@ -31,12 +31,29 @@ use kernel::{
     error::{code::*, Result},
     ffi::c_int,
     idr::Idr,
-    ns::{self, NsCommon, NsProxy},
+    ns::{self, NsCommon, NsOperations, NsProxy},
     prelude::*,
     types::ARef,
 };
 
 static REGISTRY: Idr<NsCommon> = Idr::new();
+
+/// The smallest inode number a namespace has: the initial ones' fixed numbers start above it
+/// (`PROC_TIME_INIT_INO` = `0xEFFFFFFA`), the others' follow from `0xF0000000`.
+///
+/// Keys are inode numbers minus this, so that they are small and dense and the IDR's tree
+/// stays shallow: with the numbers themselves every lookup would walk six levels of it.
+const INUM_BASE: u32 = 0xEFFF_FFF0;
+
+/// The key of inode number `inum`.
+fn key_of(inum: u32) -> u32 {
+    inum.wrapping_sub(INUM_BASE)
+}
+
+/// The inode number of key `key`.
+fn inum_of(key: u32) -> u32 {
+    key.wrapping_add(INUM_BASE)
+}
 
 /// Sets the registry up and enters the initial namespaces that exist at this point of boot.
 pub(crate) fn init() {
@@ -61,10 +78,10 @@ pub(crate) fn init() {
 
 /// Enters `ns`; entering it again is not an error.
 fn add(ns: &NsCommon) -> Result {
-    let key = ns.inum();
-    if key == 0 {
+    if ns.inum() == 0 {
         return Err(EINVAL);
     }
+    let key = key_of(ns.inum());
     let ptr = NonNull::from(ns);
     match REGISTRY.insert(key, ptr) {
         Err(e) if e == EBUSY && REGISTRY.lock().get(key) == Some(ptr) => Ok(()),
@@ -124,28 +141,73 @@ pub unsafe extern "C" fn ns_registry_remove(ns: *mut bindings::ns_common) {
         return;
     };
     // SAFETY: The memory is valid for the call; `inum` is set before entry and not changed.
-    let key = unsafe { (*ns).inum };
-    REGISTRY.lock().remove_if(key, ptr);
+    let key = key_of(unsafe { (*ns).inum });
+    // One walk of the tree, not a lookup and then a removal: the entry at the key is `ns` or
+    // nothing, since inode numbers are unique among live namespaces and `ns` keeps its own until
+    // after this returns.
+    let removed = REGISTRY.lock().remove(key);
+    kernel::ns::warn_on(removed.is_some_and(|r| r != ptr));
 }
 
 /// Returns the live namespace with inode number `inum`, counted.
 pub(crate) fn get(inum: u32) -> Option<ARef<NsCommon>> {
     let guard = REGISTRY.lock();
-    let ptr = guard.get(inum)?;
+    let ptr = guard.get(key_of(inum))?;
     // SAFETY: An entry's memory is not freed before it is removed, which waits for the lock we
     // hold (see the module's documentation).
     unsafe { NsCommon::try_get(ptr) }
 }
 
-/// Returns the live namespace with the smallest inode number at or above `from`, counted.
-pub(crate) fn next_from(mut from: u64) -> Option<(u32, ARef<NsCommon>)> {
+/// How far a batch got: the inode number to go on from, or the end of the registry.
+pub(crate) type Next = Option<u64>;
+
+/// Fills `out` with the live namespaces from inode number `from` on, counted, in order, under
+/// one hold of the lock; returns how many, and where to go on from.
+pub(crate) fn next_batch(from: u64, out: &mut [Option<(u32, ARef<NsCommon>)>]) -> (usize, Next) {
+    let key = from.saturating_sub(u64::from(INUM_BASE));
+    let mut found = [(0u32, None); 32];
+    let want = out.len().min(found.len());
     let guard = REGISTRY.lock();
-    loop {
-        let (key, ptr) = guard.next_from(from)?;
+    let got = guard.gather(key, &mut found[..want]);
+    let mut n = 0;
+    for &(found_key, ptr) in &found[..got] {
         // SAFETY: As in `get`.
-        if let Some(ns) = unsafe { NsCommon::try_get(ptr) } {
-            return Some((key, ns));
+        if let Some(ns) = ptr.and_then(|p| unsafe { NsCommon::try_get(p) }) {
+            out[n] = Some((inum_of(found_key), ns));
+            n += 1;
         }
-        from = u64::from(key) + 1;
+    }
+    (n, next_after(&found[..got], want))
+}
+
+/// Fills `out` with the inode numbers and types of the live namespaces from `from` on, in
+/// order, under one hold of the lock, without taking references: a listing's snapshot, for a
+/// reader that needs nothing else of them. Returns how many, and where to go on from.
+pub(crate) fn next_live_batch(
+    from: u64,
+    out: &mut [(u32, &'static NsOperations)],
+) -> (usize, Next) {
+    let key = from.saturating_sub(u64::from(INUM_BASE));
+    let mut found = [(0u32, None); 32];
+    let want = out.len().min(found.len());
+    let guard = REGISTRY.lock();
+    let got = guard.gather(key, &mut found[..want]);
+    let mut n = 0;
+    for &(found_key, ptr) in &found[..got] {
+        // SAFETY: As in `get`: the memory is not freed while the lock is held.
+        if let Some(ops) = ptr.and_then(|p| unsafe { NsCommon::peek_live(p) }) {
+            out[n] = (inum_of(found_key), ops);
+            n += 1;
+        }
+    }
+    (n, next_after(&found[..got], want))
+}
+
+/// Where a batch that found `found` out of `want` asked for goes on from: after the last one
+/// found, unless fewer were found, which is the end.
+fn next_after<T>(found: &[(u32, T)], want: usize) -> Next {
+    match found.last() {
+        Some(&(key, _)) if found.len() == want => Some(u64::from(inum_of(key)) + 1),
+        _ => None,
     }
 }

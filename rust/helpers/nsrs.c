@@ -89,6 +89,40 @@ void rust_helper_idr_init(struct idr *idr)
 	idr_init(idr);
 }
 
+/*
+ * The entries of an IDR (with base 0) from id @start on, up to @n of them,
+ * in one walk of the tree: idr_get_next_ul()'s loop, continued.  The caller
+ * holds the IDR's lock.
+ */
+unsigned int rust_helper_nsrs_idr_gather(struct idr *idr, unsigned long start,
+					 unsigned long *ids, void **entries,
+					 unsigned int n)
+{
+	struct radix_tree_iter iter;
+	void __rcu **slot;
+	unsigned int i = 0;
+
+	if (!n)
+		return 0;
+	radix_tree_for_each_slot(slot, &idr->idr_rt, &iter, start) {
+		void *entry = rcu_dereference_raw(*slot);
+
+		if (!entry)
+			continue;
+		if (xa_is_internal(entry)) {
+			if (slot != &idr->idr_rt.xa_head && !xa_is_retry(entry))
+				break;
+			slot = radix_tree_iter_retry(&iter);
+			continue;
+		}
+		ids[i] = iter.index;
+		entries[i] = entry;
+		if (++i == n)
+			break;
+	}
+	return i;
+}
+
 void rust_helper_idr_preload_end(void)
 {
 	idr_preload_end();

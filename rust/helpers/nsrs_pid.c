@@ -22,16 +22,6 @@ void rust_helper_refcount_set(refcount_t *r, int n)
 	refcount_set(r, n);
 }
 
-int rust_helper_idr_get_cursor(const struct idr *idr)
-{
-	return idr_get_cursor(idr);
-}
-
-void rust_helper_idr_set_cursor(struct idr *idr, unsigned int val)
-{
-	idr_set_cursor(idr, val);
-}
-
 struct user_namespace *rust_helper_get_user_ns(struct user_namespace *ns)
 {
 	return get_user_ns(ns);

@@ -70,29 +70,41 @@ impl<T> Idr<T> {
     /// Inserts `ptr` at `key`; `EBUSY` if the key is taken, `ENOMEM` if a node cannot be
     /// allocated.
     pub fn insert(&self, key: u32, ptr: NonNull<T>) -> Result {
-        // Allocate the tree's nodes before taking the lock, where sleeping is allowed.
-        // SAFETY: Paired with `idr_preload_end()` below.
-        unsafe { bindings::idr_preload(bindings::GFP_KERNEL) };
-        let ret = {
-            let guard = self.lock();
-            let mut id = key;
-            // SAFETY: The lock is held; `id` is a valid place for the key.
-            unsafe {
-                bindings::idr_alloc_u32(
-                    guard.0.idr.get(),
-                    ptr.as_ptr().cast(),
-                    &mut id,
-                    key as c_ulong,
-                    bindings::GFP_NOWAIT,
-                )
-            }
-        };
-        // SAFETY: Ends the section `idr_preload()` began, on the same CPU (preemption is off).
-        unsafe { bindings::idr_preload_end() };
+        // Most insertions find their tree node in place: try without preloading first, and only
+        // when a node is missing allocate one outside the lock, where sleeping is allowed.
+        let mut ret = self.try_insert(key, ptr);
+        if ret == -(bindings::ENOMEM as i32) {
+            // SAFETY: Paired with `idr_preload_end()` below.
+            unsafe { bindings::idr_preload(bindings::GFP_KERNEL) };
+            ret = self.try_insert(key, ptr);
+            // SAFETY: Ends the section `idr_preload()` began, on the same CPU (preemption is
+            // off until then).
+            unsafe { bindings::idr_preload_end() };
+        }
         match ret {
             0 => Ok(()),
             e if e == -(bindings::ENOSPC as i32) => Err(crate::error::code::EBUSY),
             e => Err(Error::from_errno(e)),
+        }
+    }
+}
+
+impl<T> Idr<T> {
+    /// One attempt at inserting `ptr` at `key` without sleeping: 0 or a negative errno.
+    fn try_insert(&self, key: u32, ptr: NonNull<T>) -> i32 {
+        let guard = self.lock();
+        let mut id = key;
+        // SAFETY: The lock is held; `id` is a valid place for the key. `GFP_NOWAIT`: the lock
+        // is a spinlock, with interrupts off; a missing node is `ENOMEM`, preloaded by the
+        // caller for its second attempt.
+        unsafe {
+            bindings::idr_alloc_u32(
+                guard.0.idr.get(),
+                ptr.as_ptr().cast(),
+                &mut id,
+                key as c_ulong,
+                bindings::GFP_NOWAIT | bindings::__GFP_NOWARN,
+            )
         }
     }
 }
@@ -121,12 +133,41 @@ impl<T> IdrGuard<'_, T> {
         Some((u32::try_from(id).ok()?, ptr.cast()))
     }
 
-    /// Removes the entry at `key` if it is `ptr`.
-    pub fn remove_if(&mut self, key: u32, ptr: NonNull<T>) {
-        if self.get(key) == Some(ptr) {
-            // SAFETY: The lock is held.
-            unsafe { bindings::idr_remove(self.0.idr.get(), key as c_ulong) };
+    /// Fills `out` with the entries whose keys are `from` or more, in order, in one walk of the
+    /// tree; returns how many.
+    pub fn gather(&self, from: u64, out: &mut [(u32, Option<NonNull<T>>)]) -> usize {
+        const CHUNK: usize = 32;
+        let Ok(start) = c_ulong::try_from(from) else {
+            return 0;
+        };
+        let mut ids = [0 as c_ulong; CHUNK];
+        let mut entries = [core::ptr::null_mut::<crate::ffi::c_void>(); CHUNK];
+        let want = out.len().min(CHUNK);
+        // SAFETY: The lock is held; the arrays have room for `want` entries each.
+        let n = unsafe {
+            bindings::nsrs_idr_gather(
+                self.0.idr.get(),
+                start,
+                ids.as_mut_ptr(),
+                entries.as_mut_ptr(),
+                want as u32,
+            )
+        } as usize;
+        let mut kept = 0;
+        for i in 0..n.min(want) {
+            // Keys beyond 32 bits are not ours: the map only inserts `u32` keys.
+            if let Ok(key) = u32::try_from(ids[i]) {
+                out[kept] = (key, NonNull::new(entries[i].cast()));
+                kept += 1;
+            }
         }
+        kept
+    }
+
+    /// Removes the entry at `key`, returning it.
+    pub fn remove(&mut self, key: u32) -> Option<NonNull<T>> {
+        // SAFETY: The lock is held.
+        NonNull::new(unsafe { bindings::idr_remove(self.0.idr.get(), key as c_ulong) }.cast())
     }
 }
 

@@ -147,6 +147,22 @@ impl NsCommon {
         }
     }
 
+    /// Returns the operations of the namespace at `ptr` if its count is not zero: a snapshot,
+    /// for a listing that takes no reference. The operations are static, valid afterwards.
+    ///
+    /// # Safety
+    ///
+    /// `ptr` must point to the `ns_common` of a set-up namespace whose memory stays valid for the
+    /// duration of the call, whatever its count.
+    pub unsafe fn peek_live(ptr: NonNull<Self>) -> Option<&'static NsOperations> {
+        // SAFETY: The memory is valid for the call; the count is read atomically, and `ops`
+        // never changes once the namespace is set up.
+        unsafe {
+            let ns = ptr.as_ref();
+            (ns.ref_count() != 0 || !ns.is_counted()).then(|| ns.operations())
+        }
+    }
+
     /// Drops a count without releasing anything; true when it was the last, and the caller must
     /// then release the namespace as its type does.
     ///

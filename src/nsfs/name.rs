@@ -3,7 +3,6 @@
 //! The name of an ns file, `type:[inum]`: its dentry name (`readlink` of
 //! `/proc/<pid>/ns/<type>`), the root of its bind mounts in mountinfo, and `ns_get_name()`.
 
-use core::fmt::Write;
 use kernel::{
     error::Result,
     str::CStr,
@@ -15,10 +14,24 @@ const DNAME_MAX: usize = 64;
 
 /// Writes `type:[inum]` into `out` as `snprintf()` does: truncated and NUL-terminated when `out`
 /// is not empty; returns the length the full name has.
+///
+/// Formatted by hand rather than with `core::fmt`: `/proc/namespaces` writes one per entry.
 pub(crate) fn snprint(type_name: &CStr, ino: u64, out: &mut [u8]) -> usize {
+    let mut digits = [0u8; 20];
+    let mut start = digits.len();
+    let mut n = ino;
+    loop {
+        start -= 1;
+        digits[start] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
     let mut w = Truncating { out, len: 0 };
-    // Writing to `Truncating` cannot fail.
-    let _ = write!(w, "{}:[{}]", type_name.to_str().unwrap_or("?"), ino);
+    for part in [type_name.as_bytes(), b":[", &digits[start..], b"]"] {
+        w.push(part);
+    }
     let len = w.len;
     if let Some(last) = w.out.len().checked_sub(1) {
         w.out[len.min(last)] = 0;
@@ -45,21 +58,20 @@ pub(crate) fn show_path(type_name: &CStr, ino: u64, seq: &SeqFile) {
     seq.write(&tmp[..len]);
 }
 
-/// A `fmt::Write` that keeps what fits in `out`, leaving room for a NUL, and counts the rest.
+/// A writer that keeps what fits in `out`, leaving room for a NUL, and counts the rest.
 struct Truncating<'a> {
     out: &'a mut [u8],
     len: usize,
 }
 
-impl Write for Truncating<'_> {
-    fn write_str(&mut self, s: &str) -> core::fmt::Result {
+impl Truncating<'_> {
+    fn push(&mut self, s: &[u8]) {
         let room = self.out.len().saturating_sub(1);
         if self.len < room {
             let n = s.len().min(room - self.len);
-            self.out[self.len..self.len + n].copy_from_slice(&s.as_bytes()[..n]);
+            self.out[self.len..self.len + n].copy_from_slice(&s[..n]);
         }
         self.len += s.len();
-        Ok(())
     }
 }
 

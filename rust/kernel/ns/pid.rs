@@ -240,14 +240,18 @@ impl PidNamespace {
 
     /// Returns the number after the last one allocated in the namespace (`idr_get_cursor()`).
     pub fn next_nr(&self) -> i32 {
-        // SAFETY: The namespace is alive; the cursor is read once.
-        unsafe { bindings::idr_get_cursor(core::ptr::addr_of!((*raw(self)).idr)) }
+        // SAFETY: The namespace is alive; the cursor is read once (`idr_get_cursor()` is
+        // `READ_ONCE(idr->idr_next)`).
+        unsafe { core::ptr::read_volatile(core::ptr::addr_of!((*raw(self)).idr.idr_next)) as i32 }
     }
 
     /// Makes the next cyclic allocation start at `nr` (`idr_set_cursor()`, `ns_last_pid`).
     pub fn set_next_nr(&self, nr: u32) {
-        // SAFETY: The namespace is alive; the cursor is written once, as C does.
-        unsafe { bindings::idr_set_cursor(core::ptr::addr_of_mut!((*raw(self)).idr), nr) };
+        // SAFETY: The namespace is alive; the cursor is written once, as C does
+        // (`idr_set_cursor()` is `WRITE_ONCE(idr->idr_next, val)`).
+        unsafe {
+            core::ptr::write_volatile(core::ptr::addr_of_mut!((*raw(self)).idr.idr_next), nr)
+        };
     }
 
     /// Runs `f` with the active pid namespace of the current task (that of its `struct pid`),
@@ -351,13 +355,13 @@ impl PidmapGuard {
     /// Returns the cursor of `ns`'s IDR (the number after the last one allocated).
     pub fn cursor(&self, ns: &PidNamespace) -> i32 {
         // SAFETY: The IDR is protected by the lock, which is held.
-        unsafe { bindings::idr_get_cursor(core::ptr::addr_of!((*raw(ns)).idr)) }
+        unsafe { (*raw(ns)).idr.idr_next as i32 }
     }
 
     /// Sets the cursor of `ns`'s IDR.
     pub fn set_cursor(&mut self, ns: &PidNamespace, value: u32) {
         // SAFETY: As above.
-        unsafe { bindings::idr_set_cursor(core::ptr::addr_of_mut!((*raw(ns)).idr), value) };
+        unsafe { (*raw(ns)).idr.idr_next = value };
     }
 
     /// Makes the reserved number `nr` of `ns` find `pid` (`idr_replace()`).

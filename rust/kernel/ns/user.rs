@@ -46,6 +46,14 @@ impl UserNamespace {
         unsafe { Self::from_raw(bindings::nsrs_procfs_user_ns(inode.super_block_ptr())) }
     }
 
+    /// Whether this is the initial user namespace.
+    pub fn is_initial(&self) -> bool {
+        core::ptr::eq(
+            self.as_raw(),
+            core::ptr::addr_of!(bindings::init_user_ns).cast_mut(),
+        )
+    }
+
     /// Whether this namespace is `ancestor` or one of its descendants (`in_userns()`).
     pub fn is_within(&self, ancestor: &UserNamespace) -> bool {
         // SAFETY: Both namespaces are alive (type invariants).
