@@ -34,7 +34,9 @@ else
 	report FAIL rustfmt-samples "$(grep -m1 '^Diff in' <<<"$out")"
 fi
 cargo=${CARGO:-$(command -v cargo || echo "$HOME/.cargo/bin/cargo")}
-if out=$(cd "$samples" && "$cargo" clippy --offline --quiet --all-targets -- -D warnings 2>&1); then
+if ! (cd "$samples" && "$cargo" clippy --version) >/dev/null 2>&1; then
+	report SKIP clippy-samples "cargo clippy is not installed"
+elif out=$(cd "$samples" && "$cargo" clippy --offline --quiet --all-targets -- -D warnings 2>&1); then
 	report PASS clippy-samples
 else
 	report FAIL clippy-samples "$(grep -m1 -E '^(error|warning)' <<<"$out")"
