@@ -20,7 +20,7 @@ timeout=${NSRS_TIMEOUT:-1200}
 qemu=(qemu-system-x86_64 -machine q35 -accel "${NSRS_ACCEL:-tcg}" -cpu max
 	-smp 2 -m 1G -nographic -no-reboot
 	-kernel "$kernel" -initrd "$initrd"
-	-append "console=ttyS0 panic=-1 nsrs.mode=$mode${NSRS_QUIET:+ quiet}${NSRS_BENCH:+ nsrs.bench=$NSRS_BENCH}")
+	-append "console=ttyS0 panic=-1 nsrs.mode=$mode${NSRS_QUIET:+ quiet}${NSRS_BENCH:+ nsrs.bench=$NSRS_BENCH}${NSRS_TEST_TIMEOUT:+ nsrs.test_timeout=$NSRS_TEST_TIMEOUT}")
 [ "${NSRS_ICOUNT:-0}" = 1 ] && qemu+=(-icount shift=0,sleep=off,align=off)
 
 if [ "$mode" = shell ]; then

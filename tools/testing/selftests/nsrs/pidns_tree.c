@@ -400,4 +400,10 @@ TEST(fork_storms_in_four_sibling_namespaces)
 		EXPECT_EQ(0, wait_status(pids[i])) TH_LOG("storm %d", i);
 }
 
+/* As above for the fork storms, on a debug kernel (KASAN, lockdep). */
+static void __attribute__((constructor)) fork_storms_timeout(void)
+{
+	_fork_storms_in_four_sibling_namespaces_object.timeout = 300;
+}
+
 TEST_HARNESS_MAIN

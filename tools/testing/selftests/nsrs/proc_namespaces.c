@@ -1951,6 +1951,16 @@ TEST(concurrent_churn_returns_to_start)
 }
 
 /*
+ * TEST() runs under the harness's default timeout, 30 s; the churn is bounded
+ * in rounds, which a debug kernel (KASAN, lockdep) takes several times longer
+ * to get through.
+ */
+static void __attribute__((constructor)) concurrent_churn_timeout(void)
+{
+	_concurrent_churn_returns_to_start_object.timeout = 300;
+}
+
+/*
  * Following an entry needs CAP_SYS_ADMIN over the namespace's user namespace:
  * a reader without it sees the entries and their names but cannot open one
  * (and so cannot keep a namespace alive through it).  Root inside a new user
