@@ -24,7 +24,7 @@ rm -rf "$results"
 mkdir -p "$results"
 total=$(($(grep -c . "$build/selftests/kselftest-list.txt") + 1))
 log "booting kernel-debug and running the tests (KASAN makes them several times slower)"
-NSRS_TIMEOUT=${NSRS_TIMEOUT:-7200} NSRS_TEST_TIMEOUT=${NSRS_TEST_TIMEOUT:-1200} \
+NSRS_TIMEOUT=${NSRS_TIMEOUT:-7200} NSRS_TEST_TIMEOUT=${NSRS_TEST_TIMEOUT:-300} \
 	"$top/scripts/run-qemu.sh" debug test "$results/console-debug.log" |
 	awk -v t="$total" '/^NSRS-TEST-BEGIN/ { i++; printf "==> [debug] %d/%d %s\n", i, t, $2; fflush() }' ||
 	echo "==> [debug] the run failed; its results say how"
