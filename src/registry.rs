@@ -161,9 +161,14 @@ pub(crate) fn get(inum: u32) -> Option<ARef<NsCommon>> {
 /// How far a batch got: the inode number to go on from, or the end of the registry.
 pub(crate) type Next = Option<u64>;
 
-/// Fills `out` with the live namespaces from inode number `from` on, counted, in order, under
-/// one hold of the lock; returns how many, and where to go on from.
-pub(crate) fn next_batch(from: u64, out: &mut [Option<(u32, ARef<NsCommon>)>]) -> (usize, Next) {
+/// Fills `out` with what `take` makes of the entries from inode number `from` on, in order,
+/// under one hold of the lock (`take` is called with it held, and skips an entry by returning
+/// `None`); returns how many, and where to go on from.
+fn batch<T>(
+    from: u64,
+    out: &mut [T],
+    take: impl Fn(u32, NonNull<NsCommon>) -> Option<T>,
+) -> (usize, Next) {
     let key = from.saturating_sub(u64::from(INUM_BASE));
     let mut found = [(0u32, None); 32];
     let want = out.len().min(found.len());
@@ -171,13 +176,21 @@ pub(crate) fn next_batch(from: u64, out: &mut [Option<(u32, ARef<NsCommon>)>]) -
     let got = guard.gather(key, &mut found[..want]);
     let mut n = 0;
     for &(found_key, ptr) in &found[..got] {
-        // SAFETY: As in `get`.
-        if let Some(ns) = ptr.and_then(|p| unsafe { NsCommon::try_get(p) }) {
-            out[n] = Some((inum_of(found_key), ns));
+        if let Some(item) = ptr.and_then(|p| take(inum_of(found_key), p)) {
+            out[n] = item;
             n += 1;
         }
     }
     (n, next_after(&found[..got], want))
+}
+
+/// Fills `out` with the live namespaces from inode number `from` on, counted, in order, under
+/// one hold of the lock; returns how many, and where to go on from.
+pub(crate) fn next_batch(from: u64, out: &mut [Option<(u32, ARef<NsCommon>)>]) -> (usize, Next) {
+    batch(from, out, |inum, ptr| {
+        // SAFETY: As in `get`: `batch` calls us with the lock held.
+        unsafe { NsCommon::try_get(ptr) }.map(|ns| Some((inum, ns)))
+    })
 }
 
 /// Fills `out` with the inode numbers and types of the live namespaces from `from` on, in
@@ -187,20 +200,10 @@ pub(crate) fn next_live_batch(
     from: u64,
     out: &mut [(u32, &'static NsOperations)],
 ) -> (usize, Next) {
-    let key = from.saturating_sub(u64::from(INUM_BASE));
-    let mut found = [(0u32, None); 32];
-    let want = out.len().min(found.len());
-    let guard = REGISTRY.lock();
-    let got = guard.gather(key, &mut found[..want]);
-    let mut n = 0;
-    for &(found_key, ptr) in &found[..got] {
-        // SAFETY: As in `get`: the memory is not freed while the lock is held.
-        if let Some(ops) = ptr.and_then(|p| unsafe { NsCommon::peek_live(p) }) {
-            out[n] = (inum_of(found_key), ops);
-            n += 1;
-        }
-    }
-    (n, next_after(&found[..got], want))
+    batch(from, out, |inum, ptr| {
+        // SAFETY: As in `get`: `batch` calls us with the lock held, so the memory is not freed.
+        unsafe { NsCommon::peek_live(ptr) }.map(|ops| (inum, ops))
+    })
 }
 
 /// Where a batch that found `found` out of `want` asked for goes on from: after the last one
