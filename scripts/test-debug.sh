@@ -31,7 +31,7 @@ NSRS_TIMEOUT=${NSRS_TIMEOUT:-7200} NSRS_TEST_TIMEOUT=${NSRS_TEST_TIMEOUT:-300} \
 "$top/scripts/results.py" parse debug "$results/console-debug.log" >"$results/debug.txt"
 grep '^NSRS-FAULTS' "$results/console-debug.log" >"$results/faults.txt" || true
 set +e
-"$top/scripts/results.py" judge "$top/tests/expected.txt" "$results/debug.txt" >"$results/results.txt"
+"$top/scripts/results.py" judge "$top/tests/expected.txt,$top/tests/expected-debug.txt" "$results/debug.txt" >"$results/results.txt"
 rc=$?
 set -e
 grep '^FAIL' "$results/results.txt" | sed 's/^/  /' || true

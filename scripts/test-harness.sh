@@ -120,4 +120,17 @@ expect_failure nsrs-passes-fewer-than-stock \
 echo "PASS nsrs/init_ns" >"$work/expected.txt"
 expect_failure expected-pass-fails-on-stock "judge_log $work/failing-test.log" \
 	"FAIL stock nsrs/init_ns .*expected set as passing"
+
+# A SLOW test (the debug kernel's expected set) may be cut off by the per-test
+# timeout, but a case it reported failing still fails.
+echo "SLOW nsrs/init_ns  too slow here" >"$work/expected.txt"
+inject cut-off '{ sub(/rc=0/, "rc=137"); print }'
+if out=$(judge_log "$work/cut-off.log" 2>/dev/null) && grep -q "^SKIP stock nsrs/init_ns  # cut off" <<<"$out"; then
+	report PASS slow-test-cut-off-is-a-skip
+else
+	report FAIL slow-test-cut-off-is-a-skip "$(tail -n1 <<<"$out")"
+fi
+inject cut-off-failing '{ sub(/^ok 1 global/, "not ok 1 global"); sub(/rc=0/, "rc=137"); print }'
+expect_failure slow-test-failing-case "judge_log $work/cut-off-failing.log" \
+	"FAIL stock nsrs/init_ns/global.initial_namespaces_have_fixed_inodes"
 exit 0

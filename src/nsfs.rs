@@ -90,11 +90,15 @@ fn namespace_of(dentry: &Dentry) -> Result<&NsCommon> {
 }
 
 /// Mounts nsfs internally, once, at boot. Its files may be bind mounted.
+///
+/// `start_kernel()` calls this once procfs is up and every initial namespace exists: the rest
+/// of the component's set-up is done here too.
 #[no_mangle]
 pub extern "C" fn nsfs_init() {
     if NSFS_MNT.mount(&NSFS_TYPE, true).is_err() {
         panic!("can't set nsfs up\n");
     }
+    crate::late_init();
 }
 
 /// Converts a result to the `int` C callers expect: 0 or a negative errno.

@@ -17,9 +17,11 @@ pub mod registry;
 /// Log prefix for `pr_*!` in this built-in crate (the `module!` macro defines it for modules).
 const __LOG_PREFIX: &[u8] = b"nsrs\0";
 
-/// Called once from `start_kernel()`, before `nsfs_init()`.
+/// Called once from `start_kernel()`, before `net_ns_init()` asks the registry for the first
+/// namespace's inode number (`init_net`'s), and before procfs is set up; [`late_init`] does
+/// the rest.
 ///
-/// Checks that the initial namespaces are the ones the component expects and says it is active.
+/// Sets the registry and the pid namespace caches up, checks that the initial namespaces are the ones the component expects and says it is active.
 #[no_mangle]
 pub extern "C" fn nsrs_init() {
     registry::init();
@@ -37,4 +39,12 @@ pub extern "C" fn nsrs_init() {
         init_ns::type_name(user),
         user.inum()
     );
+}
+
+/// The set-up that needs procfs and every initial namespace (`init_net` and the initial mount
+/// namespace are the last to come): called once by `nsfs_init()`, which `start_kernel()` calls
+/// after `proc_root_init()`.
+pub(crate) fn late_init() {
+    registry::enter_initial();
+    pidns::init_sysctls();
 }

@@ -33,8 +33,14 @@ pub mod namespace;
 pub mod ops;
 pub mod sysctl;
 
-/// Sets up what pid namespaces need, once, at boot (what `pid_namespaces_init()` did).
+/// Sets up the caches pid namespaces need, once, at boot (what `pid_namespaces_init()` did
+/// first).
 pub(crate) fn init() {
     caches::init();
+}
+
+/// Registers the sysctls of pid namespaces, once procfs is up (the rest of
+/// `pid_namespaces_init()`).
+pub(crate) fn init_sysctls() {
     sysctl::init();
 }

@@ -4,14 +4,26 @@
 //! types, keyed by its inode number (`inum`, unique across types, so that a name
 //! `type:[inum]` finds its namespace directly), offset to keep the keys small.
 //!
+//! # The registry numbers them
+//!
+//! Inode numbers from `0xF0000000` on are handed out by `proc_alloc_inum()`, to namespaces
+//! (`ns_alloc_inum()`) and to procfs entries alike. With nsrs that allocator is this map
+//! ([`nsrs_alloc_inum`]): taking a number takes its key, empty, and freeing the number
+//! ([`nsrs_free_inum`], from `proc_free_inum()`, which every type's `ns_free_inum()` calls on
+//! its way to being freed) frees the key. Numbering and registering cost one tree instead of
+//! two, the numbers share one space with procfs entries as in the stock kernel, and the keys
+//! stay dense, so that entering and leaving do not allocate or free tree nodes. A freed key
+//! is kept (parked) for the next number asked for, so that a namespace made and freed in a
+//! loop costs two short walks of the tree (enter, leave) and no search.
+//!
 //! # Entry and removal
 //!
-//! C enters a namespace once it is fully set up: the initial ones at boot ([`init`], from
-//! `nsrs_init()`, which runs after `net_ns_init()` has numbered `init_net`), the others where
-//! they are created, at the end of
-//! `create_new_namespaces()` (every type but user) and of `create_user_ns()`. It removes one
-//! from `ns_free_inum()`, which every type calls on its way to being freed, before the memory
-//! goes. An entry is a non-counting pointer: the registry does not keep anything alive.
+//! C enters a namespace once it is fully set up, by filling its key: the initial ones at boot
+//! ([`enter_initial`], from `nsfs_init()`, the first point at which `init_net` and the initial
+//! mount namespace exist), the others where they are created, at the end of
+//! `create_new_namespaces()` (every type but user) and of `create_user_ns()`. Freeing the
+//! number removes it, before the memory goes. An entry is a non-counting pointer: the registry
+//! does not keep anything alive.
 //!
 //! # Why readers are safe
 //!
@@ -19,17 +31,22 @@
 //! namespace's memory is freed only after its removal, which waits for the lock, so while a
 //! reader holds the lock every entry it finds points to memory not yet freed. The reader takes a
 //! reference with `refcount_inc_not_zero()` before letting the lock go: a namespace whose count
-//! already reached zero is being torn down and is skipped, never handed out. Nothing slow happens
-//! under the lock (no allocation but the preloaded one, no sleeping, no user copies); dropping a
-//! reference, which may sleep, happens after it is released. Entries may be removed from any
-//! context (`put_pid()` under an irq-safe lock, or from an RCU callback, can drop a pid
-//! namespace's last reference), so the lock is taken with interrupts disabled.
+//! already reached zero is being torn down and is skipped, never handed out. A key that is taken
+//! but empty (a procfs entry's number, or a namespace still being set up) is passed over. Nothing
+//! slow happens under the lock (no allocation but the preloaded one, no sleeping, no user
+//! copies); dropping a reference, which may sleep, happens after it is released. Entries may be
+//! removed from any context (`put_pid()` under an irq-safe lock, or from an RCU callback, can
+//! drop a pid namespace's last reference), so the lock is taken with interrupts disabled.
 
-use core::ptr::NonNull;
+use core::{
+    ops::RangeInclusive,
+    ptr::NonNull,
+    sync::atomic::{AtomicU32, Ordering},
+};
 use kernel::{
     bindings,
     error::{code::*, Result},
-    ffi::c_int,
+    ffi::{c_int, c_uint, c_ulong},
     idr::Idr,
     ns::{self, NsCommon, NsOperations, NsProxy},
     prelude::*,
@@ -39,14 +56,18 @@ use kernel::{
 static REGISTRY: Idr<NsCommon> = Idr::new();
 
 /// The smallest inode number a namespace has: the initial ones' fixed numbers start above it
-/// (`PROC_TIME_INIT_INO` = `0xEFFFFFFA`), the others' follow from `0xF0000000`.
+/// (`PROC_TIME_INIT_INO` = `0xEFFFFFFA`), the others' follow from [`DYNAMIC_FIRST`].
 ///
 /// Keys are inode numbers minus this, so that they are small and dense and the IDR's tree
 /// stays shallow: with the numbers themselves every lookup would walk six levels of it.
 const INUM_BASE: u32 = 0xEFFF_FFF0;
 
+/// The first inode number `proc_alloc_inum()` hands out (`PROC_DYNAMIC_FIRST`); the last is
+/// `u32::MAX`.
+const DYNAMIC_FIRST: u32 = 0xF000_0000;
+
 /// The key of inode number `inum`.
-fn key_of(inum: u32) -> u32 {
+const fn key_of(inum: u32) -> u32 {
     inum.wrapping_sub(INUM_BASE)
 }
 
@@ -55,37 +76,49 @@ fn inum_of(key: u32) -> u32 {
     key.wrapping_add(INUM_BASE)
 }
 
-/// Sets the registry up and enters the initial namespaces that exist at this point of boot.
+/// Sets the registry up, before the first inode number is asked for (`init_net`'s).
 pub(crate) fn init() {
     // SAFETY: Called once from `nsrs_init()`, single-threaded at boot, before any other use.
     unsafe { REGISTRY.init() };
+}
+
+/// Enters the initial namespaces, which all exist by the time `nsfs_init()` calls this.
+pub(crate) fn enter_initial() {
     let initial = NsProxy::init().namespaces();
     let user = [Some(ns::init_user_ns())];
     for ns in Iterator::chain(initial.into_iter(), user).flatten() {
-        // Every initial namespace is numbered by now; a zero would be a bug, not an entry.
-        if ns.inum() != 0 {
-            if let Err(e) = add(ns) {
-                pr_err!(
-                    "cannot register {}:[{}]: {:?}\n",
-                    ns.type_name().to_str().unwrap_or("?"),
-                    ns.inum(),
-                    e
-                );
-            }
+        if let Err(e) = add(ns) {
+            pr_err!(
+                "cannot register {}:[{}]: {:?}\n",
+                ns.type_name().to_str().unwrap_or("?"),
+                ns.inum(),
+                e
+            );
         }
     }
 }
 
 /// Enters `ns`; entering it again is not an error.
+///
+/// A namespace numbered by [`nsrs_alloc_inum`] fills its own key. The initial namespaces but
+/// `init_net` and the initial mount namespace have fixed numbers outside the allocator's range,
+/// and take theirs here.
 fn add(ns: &NsCommon) -> Result {
+    // Every namespace is numbered before it is entered; a zero would be a bug, not an entry.
     if ns.inum() == 0 {
         return Err(EINVAL);
     }
     let key = key_of(ns.inum());
     let ptr = NonNull::from(ns);
-    match REGISTRY.insert(key, ptr) {
-        Err(e) if e == EBUSY && REGISTRY.lock().get(key) == Some(ptr) => Ok(()),
-        res => res,
+    let replaced = REGISTRY.lock().replace(key, Some(ptr));
+    match replaced {
+        Ok(old) => {
+            // A key holds one namespace's number: it was empty, or held `ns` already.
+            kernel::ns::warn_on(old.is_some_and(|o| o != ptr));
+            Ok(())
+        }
+        Err(e) if e == ENOENT && ns.inum() < DYNAMIC_FIRST => REGISTRY.insert(key, ptr),
+        Err(e) => Err(e),
     }
 }
 
@@ -93,8 +126,8 @@ fn add(ns: &NsCommon) -> Result {
 ///
 /// # Safety
 ///
-/// `ns` must be a live, set-up namespace; it must be removed with [`ns_registry_remove`] before
-/// it is freed (every type's `ns_free_inum()` does).
+/// `ns` must be a live, set-up namespace, numbered by `ns_alloc_inum()` and freed only after
+/// `ns_free_inum()`.
 #[no_mangle]
 pub unsafe extern "C" fn ns_registry_add(ns: *mut bindings::ns_common) -> c_int {
     // SAFETY: The caller guarantees a live namespace for the call.
@@ -102,51 +135,101 @@ pub unsafe extern "C" fn ns_registry_add(ns: *mut bindings::ns_common) -> c_int 
     add(ns).map_or_else(|e| e.to_errno(), |()| 0)
 }
 
-/// Enters the namespaces of `new` that `old` does not have: those `create_new_namespaces()` just
-/// made. 0 or a negative errno; on failure some may be entered, and leave when freed.
+/// Enters the namespaces `create_new_namespaces()` just made in `new`, those the
+/// `CLONE_NEW*` bits of `flags` stand for. 0 or a negative errno; on failure some may be
+/// entered, and leave when freed.
 ///
 /// # Safety
 ///
-/// Both must be set-up nsproxies the caller holds, `new`'s namespaces freed only through
-/// `ns_free_inum()`.
+/// `new` must be a set-up nsproxy the caller holds, its namespaces numbered by
+/// `ns_alloc_inum()` and freed only after `ns_free_inum()`.
 #[no_mangle]
 pub unsafe extern "C" fn ns_registry_add_nsproxy(
     new: *const bindings::nsproxy,
-    old: *const bindings::nsproxy,
+    flags: c_ulong,
 ) -> c_int {
-    // SAFETY: The caller holds both.
-    let (new, old) = unsafe { (NsProxy::from_raw(new), NsProxy::from_raw(old)) };
-    let old = old.namespaces();
-    for (i, ns) in new.namespaces().into_iter().enumerate() {
-        let Some(ns) = ns else { continue };
-        if old[i].is_some_and(|o| core::ptr::eq(o, ns)) {
-            continue;
-        }
-        if let Err(e) = add(ns) {
-            return e.to_errno();
-        }
-    }
-    0
+    // SAFETY: The caller holds it.
+    let new = unsafe { NsProxy::from_raw(new) };
+    new.for_each_made_by(flags, add)
+        .map_or_else(|e| e.to_errno(), |()| 0)
 }
 
-/// Removes `ns`, if it is entered: from `ns_free_inum()`, before the namespace is freed. Any
-/// context: it only takes the registry's irq-safe spinlock.
+/// Every dynamic key below this is taken: the search for the smallest free one starts here.
+/// Read and written with the registry's lock held only.
+static FIRST_FREE: AtomicU32 = AtomicU32::new(0);
+
+/// The keys of the numbers `proc_alloc_inum()` hands out.
+const DYNAMIC_KEYS: RangeInclusive<u32> = key_of(DYNAMIC_FIRST)..=key_of(u32::MAX);
+
+/// A freed dynamic key kept taken, empty, for the next number asked for; 0 when there is none.
+///
+/// A namespace made and freed over and over (`unshare()` in a loop) then never searches the
+/// tree for a free key nor frees one: its number is handed from the last one to the next.
+/// Numbers are not promised to be the smallest free, only unique among live namespaces.
+static PARKED: AtomicU32 = AtomicU32::new(0);
+
+/// Takes the smallest free dynamic key, empty, without sleeping.
+fn try_take_key() -> Result<u32> {
+    let mut guard = REGISTRY.lock();
+    let from = FIRST_FREE
+        .load(Ordering::Relaxed)
+        .max(*DYNAMIC_KEYS.start());
+    let key = guard.alloc(from..=*DYNAMIC_KEYS.end(), None)?;
+    FIRST_FREE.store(key.saturating_add(1), Ordering::Relaxed);
+    Ok(key)
+}
+
+/// `proc_alloc_inum()`: takes a free inode number from `0xF0000000` on, for a namespace or a
+/// procfs entry (the one last freed if it is parked, else the smallest free), and stores it
+/// in `*inum`. 0, `-ENOSPC` when all are taken, or
+/// `-ENOMEM`. May sleep.
 ///
 /// # Safety
 ///
-/// `ns` must point to a namespace whose memory is valid for the call.
+/// `inum` must be valid for a write.
 #[no_mangle]
-pub unsafe extern "C" fn ns_registry_remove(ns: *mut bindings::ns_common) {
-    let Some(ptr) = NonNull::new(ns.cast::<NsCommon>()) else {
-        return;
+pub unsafe extern "C" fn nsrs_alloc_inum(inum: *mut c_uint) -> c_int {
+    // Acquire: pairs with the release that parked it, after it was emptied.
+    let parked = PARKED.swap(0, Ordering::Acquire);
+    let key = if parked != 0 {
+        Ok(parked)
+    } else {
+        REGISTRY.with_preload(try_take_key)
     };
-    // SAFETY: The memory is valid for the call; `inum` is set before entry and not changed.
-    let key = key_of(unsafe { (*ns).inum });
-    // One walk of the tree, not a lookup and then a removal: the entry at the key is `ns` or
-    // nothing, since inode numbers are unique among live namespaces and `ns` keeps its own until
-    // after this returns.
-    let removed = REGISTRY.lock().remove(key);
-    kernel::ns::warn_on(removed.is_some_and(|r| r != ptr));
+    match key {
+        Ok(key) => {
+            // SAFETY: The caller guarantees `inum` is valid for a write.
+            unsafe { inum.write(inum_of(key)) };
+            0
+        }
+        Err(e) => e.to_errno(),
+    }
+}
+
+/// `proc_free_inum()`: frees inode number `inum`, and removes the namespace entered with it, if
+/// any, before that namespace is freed. Any context: it only takes the registry's irq-safe
+/// spinlock.
+#[no_mangle]
+pub extern "C" fn nsrs_free_inum(inum: c_uint) {
+    let key = key_of(inum);
+    if DYNAMIC_KEYS.contains(&key) && PARKED.load(Ordering::Relaxed) == 0 {
+        // Empty the key but keep it taken, and park it, unless another was parked meanwhile.
+        let emptied = REGISTRY.lock().replace(key, None).is_ok();
+        if emptied
+            && PARKED
+                .compare_exchange(0, key, Ordering::Release, Ordering::Relaxed)
+                .is_ok()
+        {
+            return;
+        }
+    }
+    let mut guard = REGISTRY.lock();
+    // One walk of the tree, not a lookup and then a removal: the number is the caller's until
+    // this returns, so whatever the key holds is the caller's.
+    guard.remove(key);
+    if DYNAMIC_KEYS.contains(&key) && key < FIRST_FREE.load(Ordering::Relaxed) {
+        FIRST_FREE.store(key, Ordering::Relaxed);
+    }
 }
 
 /// Returns the live namespace with inode number `inum`, counted.

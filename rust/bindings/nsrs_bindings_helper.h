@@ -18,6 +18,7 @@
 #include <linux/mount.h>
 #include <linux/namei.h>
 #include <linux/nsproxy.h>
+#include <linux/nsrs.h>
 #include <linux/ns_common.h>
 #include <linux/nsfs.h>
 #include <linux/pid_namespace.h>

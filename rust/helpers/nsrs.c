@@ -24,16 +24,6 @@
 #include <linux/rcupdate.h>
 #include "../../fs/mount.h"
 
-/*
- * Drop a reference through the namespace type's own ->put, which frees the
- * namespace when it was the last one.  It may sleep: put_mnt_ns() takes
- * namespace_sem.
- */
-void rust_helper_ns_common_put(struct ns_common *ns)
-{
-	ns->ops->put(ns);
-}
-
 unsigned int rust_helper_ns_common_count(const struct ns_common *ns)
 {
 	return refcount_read(&ns->count);
@@ -123,6 +113,23 @@ unsigned int rust_helper_nsrs_idr_gather(struct idr *idr, unsigned long start,
 	return i;
 }
 
+/*
+ * The slot of the taken @id of @idr in a leaf of its tree, or NULL if @id
+ * is free or kept in the root.  The caller holds the IDR's lock; the slot
+ * stays where it is for as long as @id is taken.
+ */
+void **rust_helper_nsrs_idr_leaf_slot(struct idr *idr, unsigned long id)
+{
+	struct radix_tree_node *node;
+	void __rcu **slot = NULL;
+
+	__radix_tree_lookup(&idr->idr_rt, id - idr->idr_base, &node, &slot);
+	if (!slot || !node ||
+	    test_bit(slot - node->slots, node->tags[IDR_FREE]))
+		return NULL;
+	return (void **)slot;
+}
+
 void rust_helper_idr_preload_end(void)
 {
 	idr_preload_end();
@@ -164,6 +171,34 @@ void rust_helper_nsrs_nsproxy_namespaces(struct nsproxy *nsp,
 	out[4] = nsp->cgroup_ns ? &nsp->cgroup_ns->ns : NULL;
 	out[5] = nsp->net_ns ? &nsp->net_ns->ns : NULL;
 	out[6] = nsp->time_ns_for_children ? &nsp->time_ns_for_children->ns : NULL;
+}
+
+/*
+ * The namespaces of an nsproxy that the CLONE_NEW* bits of @flags stand
+ * for (those create_new_namespaces(@flags) made), in the order above: at
+ * most 7 written to @out, their number returned.
+ */
+unsigned int rust_helper_nsrs_nsproxy_new_namespaces(struct nsproxy *nsp,
+						     unsigned long flags,
+						     struct ns_common **out)
+{
+	unsigned int n = 0;
+
+	if (flags & CLONE_NEWNS)
+		out[n++] = &nsp->mnt_ns->ns;
+	if (flags & CLONE_NEWUTS)
+		out[n++] = &nsp->uts_ns->ns;
+	if (flags & CLONE_NEWIPC)
+		out[n++] = &nsp->ipc_ns->ns;
+	if (flags & CLONE_NEWPID)
+		out[n++] = &nsp->pid_ns_for_children->ns;
+	if (flags & CLONE_NEWCGROUP)
+		out[n++] = &nsp->cgroup_ns->ns;
+	if (flags & CLONE_NEWNET)
+		out[n++] = &nsp->net_ns->ns;
+	if (flags & CLONE_NEWTIME)
+		out[n++] = &nsp->time_ns_for_children->ns;
+	return n;
 }
 
 /* struct mnt_namespace is private to fs/: its fields nsfs reports. */

@@ -7,26 +7,128 @@
 use crate::{
     bindings,
     error::{Error, Result},
-    ffi::c_ulong,
+    ffi::{c_ulong, c_void},
     types::Opaque,
 };
-use core::{marker::PhantomData, ptr::NonNull};
+use core::{
+    marker::PhantomData,
+    ops::RangeInclusive,
+    ptr::NonNull,
+    sync::atomic::{AtomicPtr, AtomicU32, Ordering},
+};
 
 /// A map from `u32` keys to non-null pointers to `T`, on `struct idr`, with a spinlock taken
 /// with interrupts disabled and restored (`spin_lock_irqsave()`): entries may be removed from
 /// any context, for example under another irq-safe lock, or when an RCU callback drops the last
 /// reference of an object.
 ///
+/// A key may also be taken but empty ([`IdrGuard::alloc`] with `None`): lookups and
+/// [`IdrGuard::gather`] pass over it until [`IdrGuard::replace`] fills it, and no other entry
+/// can take it until it is removed. That makes the map an allocator of keys as well.
+///
 /// The map does not own what the pointers point to: its user decides what keeps them valid.
+///
+/// # Examples
+///
+/// ```
+/// use core::ptr::NonNull;
+/// use kernel::{error::Error, idr::Idr};
+///
+/// static MAP: Idr<u32> = Idr::new();
+/// static ONE: u32 = 1;
+/// static TWO: u32 = 2;
+/// // SAFETY: The map's first use; nothing else uses it.
+/// unsafe { MAP.init() };
+/// let (one, two) = (NonNull::from(&ONE), NonNull::from(&TWO));
+/// let take = || MAP.with_preload(|| MAP.lock().alloc(5..=100, None));
+///
+/// // Keys taken empty: lookups find nothing there, and nothing else takes them.
+/// assert_eq!((take()?, take()?), (5, 6));
+/// assert_eq!(MAP.lock().get(5), None);
+///
+/// // Filled, emptied and filled again: the key stays taken throughout.
+/// assert_eq!(MAP.lock().replace(5, Some(one))?, None);
+/// assert_eq!(MAP.lock().get(5), Some(one));
+/// assert_eq!(MAP.lock().replace(5, None)?, Some(one));
+/// assert_eq!(take()?, 7);
+/// assert_eq!(MAP.lock().replace(5, Some(two))?, None);
+/// assert_eq!(MAP.lock().replace(6, Some(one))?, None);
+/// assert_eq!(MAP.lock().replace(7, Some(one))?, None);
+///
+/// // A removed key is free: replacing it fails; taken again, its slot is found anew.
+/// assert_eq!(MAP.lock().remove(5), Some(two));
+/// assert!(MAP.lock().replace(5, Some(one)).is_err());
+/// assert_eq!(take()?, 5);
+/// assert_eq!(MAP.lock().replace(5, Some(one))?, None);
+/// assert_eq!(MAP.lock().get(5), Some(one));
+///
+/// // Entries come back in order, empty keys passed over.
+/// assert_eq!(MAP.lock().replace(6, None)?, Some(one));
+/// let mut found = [(0, None); 4];
+/// assert_eq!(MAP.lock().gather(0, &mut found), 2);
+/// assert_eq!(&found[..2], &[(5, Some(one)), (7, Some(one))]);
+///
+/// // A map with its only key at 0 keeps it in the tree's root.
+/// for key in [5, 6, 7] {
+///     MAP.lock().remove(key);
+/// }
+/// assert_eq!(MAP.with_preload(|| MAP.lock().alloc(0..=0, None))?, 0);
+/// assert_eq!(MAP.lock().replace(0, Some(two))?, None);
+/// assert_eq!(MAP.lock().get(0), Some(two));
+/// assert_eq!(MAP.lock().remove(0), Some(two));
+/// # Ok::<(), Error>(())
+/// ```
 ///
 /// # Invariants
 ///
 /// After [`Idr::init`], `idr` and `lock` are initialised and the tree is only accessed with
-/// `lock` held.
+/// `lock` held. `recent` and `recent_next` are only accessed with `lock` held too; when the
+/// `slot` of an element of `recent` is not null, its `key` is taken and `slot` is the address
+/// of that key's slot in a leaf of the tree.
 pub struct Idr<T> {
     idr: Opaque<bindings::idr>,
     lock: Opaque<bindings::spinlock_t>,
+    /// The keys [`IdrGuard::replace`] last filled or emptied, with their slots, so that the next
+    /// replacement of one of them writes its slot without walking the tree: a namespace entered
+    /// and then left, or the number of one left handed to the next (the registry parks it),
+    /// while the previous one leaves.
+    ///
+    /// A taken key's slot stays where it is: a leaf is freed only once none of its keys is
+    /// taken, and the tree grows and shrinks above its leaves, never moving one.
+    recent: [RecentSlot; 2],
+    /// Which of `recent` to overwrite next.
+    recent_next: AtomicU32,
     _entries: PhantomData<*const T>,
+}
+
+/// A taken key and the address of its slot in a leaf (see [`Idr`]'s invariants); no key when
+/// `slot` is null. Atomics only to be shareable: accessed with the map's lock held.
+struct RecentSlot {
+    key: AtomicU32,
+    slot: AtomicPtr<*mut c_void>,
+}
+
+impl RecentSlot {
+    #[inline]
+    const fn new() -> Self {
+        Self {
+            key: AtomicU32::new(0),
+            slot: AtomicPtr::new(core::ptr::null_mut()),
+        }
+    }
+
+    /// The slot of `key`, if it is this one's.
+    #[inline]
+    fn slot_of(&self, key: u32) -> Option<*mut *mut c_void> {
+        let slot = self.slot.load(Ordering::Relaxed);
+        (!slot.is_null() && self.key.load(Ordering::Relaxed) == key).then_some(slot)
+    }
+
+    #[inline]
+    fn set(&self, key: u32, slot: *mut *mut c_void) {
+        self.key.store(key, Ordering::Relaxed);
+        self.slot.store(slot, Ordering::Relaxed);
+    }
 }
 
 // SAFETY: The tree is only touched with the lock held (type invariants); the pointers it keeps
@@ -38,10 +140,13 @@ unsafe impl<T> Send for Idr<T> {}
 
 impl<T> Idr<T> {
     /// Creates an uninitialised map, for a static; call [`Idr::init`] before any other method.
+    #[inline]
     pub const fn new() -> Self {
         Self {
             idr: Opaque::uninit(),
             lock: Opaque::uninit(),
+            recent: [RecentSlot::new(), RecentSlot::new()],
+            recent_next: AtomicU32::new(0),
             _entries: PhantomData,
         }
     }
@@ -51,6 +156,7 @@ impl<T> Idr<T> {
     /// # Safety
     ///
     /// Must be called once, before any other method and without any concurrent use.
+    #[inline]
     pub unsafe fn init(&self) {
         // SAFETY: The caller guarantees exclusive access; both are valid memory to initialise.
         unsafe {
@@ -60,6 +166,7 @@ impl<T> Idr<T> {
     }
 
     /// Locks the map.
+    #[inline]
     pub fn lock(&self) -> IdrGuard<'_, T> {
         // SAFETY: The lock is initialised (type invariants); it is released by the guard, which
         // restores the interrupt state saved here.
@@ -68,48 +175,42 @@ impl<T> Idr<T> {
     }
 
     /// Inserts `ptr` at `key`; `EBUSY` if the key is taken, `ENOMEM` if a node cannot be
-    /// allocated.
+    /// allocated. May sleep.
+    #[inline]
     pub fn insert(&self, key: u32, ptr: NonNull<T>) -> Result {
-        // Most insertions find their tree node in place: try without preloading first, and only
-        // when a node is missing allocate one outside the lock, where sleeping is allowed.
-        let mut ret = self.try_insert(key, ptr);
-        if ret == -(bindings::ENOMEM as i32) {
-            // SAFETY: Paired with `idr_preload_end()` below.
-            unsafe { bindings::idr_preload(bindings::GFP_KERNEL) };
-            ret = self.try_insert(key, ptr);
-            // SAFETY: Ends the section `idr_preload()` began, on the same CPU (preemption is
-            // off until then).
-            unsafe { bindings::idr_preload_end() };
-        }
+        let ret = self.with_preload(|| self.lock().alloc(key..=key, Some(ptr)));
         match ret {
-            0 => Ok(()),
-            e if e == -(bindings::ENOSPC as i32) => Err(crate::error::code::EBUSY),
-            e => Err(Error::from_errno(e)),
+            Ok(_) => Ok(()),
+            Err(e) if e == crate::error::code::ENOSPC => Err(crate::error::code::EBUSY),
+            Err(e) => Err(e),
         }
     }
-}
 
-impl<T> Idr<T> {
-    /// One attempt at inserting `ptr` at `key` without sleeping: 0 or a negative errno.
-    fn try_insert(&self, key: u32, ptr: NonNull<T>) -> i32 {
-        let guard = self.lock();
-        let mut id = key;
-        // SAFETY: The lock is held; `id` is a valid place for the key. `GFP_NOWAIT`: the lock
-        // is a spinlock, with interrupts off; a missing node is `ENOMEM`, preloaded by the
-        // caller for its second attempt.
-        unsafe {
-            bindings::idr_alloc_u32(
-                guard.0.idr.get(),
-                ptr.as_ptr().cast(),
-                &mut id,
-                key as c_ulong,
-                bindings::GFP_NOWAIT | bindings::__GFP_NOWARN,
-            )
+    /// Runs `attempt`, which takes the lock and allocates nodes without sleeping, and if it
+    /// fails for want of memory (`ENOMEM`) preloads nodes, sleeping if need be, and runs it
+    /// once more. May sleep.
+    ///
+    /// Most attempts find their tree nodes in place: the preload, which disables preemption,
+    /// is only paid when one is missing.
+    #[inline]
+    pub fn with_preload<R>(&self, attempt: impl Fn() -> Result<R>) -> Result<R> {
+        match attempt() {
+            Err(e) if e == crate::error::code::ENOMEM => {
+                // SAFETY: Paired with `idr_preload_end()` below.
+                unsafe { bindings::idr_preload(bindings::GFP_KERNEL) };
+                let ret = attempt();
+                // SAFETY: Ends the section `idr_preload()` began, on the same CPU (preemption
+                // is off until then).
+                unsafe { bindings::idr_preload_end() };
+                ret
+            }
+            ret => ret,
         }
     }
 }
 
 impl<T> Default for Idr<T> {
+    #[inline]
     fn default() -> Self {
         Self::new()
     }
@@ -120,12 +221,14 @@ pub struct IdrGuard<'a, T>(&'a Idr<T>, c_ulong);
 
 impl<T> IdrGuard<'_, T> {
     /// Returns the pointer at `key`.
+    #[inline]
     pub fn get(&self, key: u32) -> Option<NonNull<T>> {
         // SAFETY: The lock is held.
         NonNull::new(unsafe { bindings::idr_find(self.0.idr.get(), key as c_ulong) }.cast())
     }
 
     /// Returns the entry with the smallest key at or above `key`.
+    #[inline]
     pub fn next_from(&self, key: u64) -> Option<(u32, NonNull<T>)> {
         let mut id = c_ulong::try_from(key).ok()?;
         // SAFETY: The lock is held; `id` is a valid place for the key.
@@ -164,14 +267,88 @@ impl<T> IdrGuard<'_, T> {
         kept
     }
 
-    /// Removes the entry at `key`, returning it.
+    /// Takes the smallest free key in `keys` and puts `ptr` there; `None` keeps the key empty
+    /// but taken, for [`IdrGuard::replace`] to fill later (lookups find nothing there until
+    /// then). `ENOSPC` if every key in the range is taken, `ENOMEM` if a tree node is missing
+    /// and cannot be allocated without sleeping (see [`Idr::with_preload`]).
+    pub fn alloc(&mut self, keys: RangeInclusive<u32>, ptr: Option<NonNull<T>>) -> Result<u32> {
+        let mut id = *keys.start();
+        let entry = ptr.map_or(core::ptr::null_mut(), |p| p.as_ptr().cast());
+        // SAFETY: The lock is held; `id` is a valid place for the key. `GFP_NOWAIT`: the lock
+        // is a spinlock, with interrupts off.
+        let ret = unsafe {
+            bindings::idr_alloc_u32(
+                self.0.idr.get(),
+                entry,
+                &mut id,
+                *keys.end() as c_ulong,
+                bindings::GFP_NOWAIT | bindings::__GFP_NOWARN,
+            )
+        };
+        match ret {
+            0 => Ok(id),
+            e => Err(Error::from_errno(e)),
+        }
+    }
+
+    /// Puts `ptr` at `key`, which must be taken (by [`IdrGuard::alloc`] or [`Idr::insert`]);
+    /// `None` empties it, and it stays taken. Returns what was there; `ENOENT` if the key is
+    /// free.
+    pub fn replace(&mut self, key: u32, ptr: Option<NonNull<T>>) -> Result<Option<NonNull<T>>> {
+        let map = self.0;
+        let recent = map.recent.iter().find_map(|r| r.slot_of(key));
+        let slot = match recent {
+            Some(slot) => slot,
+            None => {
+                // SAFETY: The lock is held.
+                let slot = unsafe { bindings::nsrs_idr_leaf_slot(map.idr.get(), key as c_ulong) };
+                if slot.is_null() {
+                    return self.replace_slow(key, ptr);
+                }
+                let next = map.recent_next.load(Ordering::Relaxed) as usize % map.recent.len();
+                map.recent[next].set(key, slot);
+                map.recent_next.store((next + 1) as u32, Ordering::Relaxed);
+                slot
+            }
+        };
+        let entry = ptr.map_or(core::ptr::null_mut(), |p| p.as_ptr().cast());
+        // SAFETY: `slot` is the slot of the taken key `key` (type invariants, or just looked up)
+        // and the lock is held: nothing else writes it. Replacing an entry of a taken key with
+        // another, or with nothing, changes no count or tag of the tree: a plain store, ordered
+        // after the initialisation of what `entry` points to (`rcu_assign_pointer()`).
+        let old = unsafe {
+            let old = slot.read();
+            AtomicPtr::from_ptr(slot).store(entry, Ordering::Release);
+            old
+        };
+        Ok(NonNull::new(old.cast()))
+    }
+
+    /// [`IdrGuard::replace`] for a key with no slot in a leaf: free, or kept in the root.
+    #[inline]
+    fn replace_slow(&mut self, key: u32, ptr: Option<NonNull<T>>) -> Result<Option<NonNull<T>>> {
+        let entry = ptr.map_or(core::ptr::null_mut(), |p| p.as_ptr().cast());
+        // SAFETY: The lock is held.
+        let old = unsafe { bindings::idr_replace(self.0.idr.get(), entry, key as c_ulong) };
+        Ok(NonNull::new(crate::error::from_err_ptr(old)?.cast()))
+    }
+
+    /// Frees `key`, returning its entry (`None` if the key was free, or taken but empty).
+    #[inline]
     pub fn remove(&mut self, key: u32) -> Option<NonNull<T>> {
+        // Its slot may go with its leaf: forget it.
+        for recent in &self.0.recent {
+            if recent.slot_of(key).is_some() {
+                recent.set(0, core::ptr::null_mut());
+            }
+        }
         // SAFETY: The lock is held.
         NonNull::new(unsafe { bindings::idr_remove(self.0.idr.get(), key as c_ulong) }.cast())
     }
 }
 
 impl<T> Drop for IdrGuard<'_, T> {
+    #[inline]
     fn drop(&mut self) {
         // SAFETY: The guard exists only while the lock is held, by this context, with the
         // interrupt state `lock` saved.

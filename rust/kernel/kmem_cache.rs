@@ -34,6 +34,7 @@ pub const ACCOUNT: u32 = 0;
 impl KmemCache {
     /// Creates a cache named `name` (copied) for objects of `size` bytes aligned on `align`;
     /// `None` when it cannot be created. It is never destroyed.
+    #[inline]
     pub fn create(name: &CStr, size: usize, align: usize, flags: u32) -> Option<&'static Self> {
         let size = u32::try_from(size).ok()?;
         // SAFETY: All-zeroes is a valid `kmem_cache_args`: no constructor, no user copy region.
@@ -53,17 +54,20 @@ impl KmemCache {
     /// # Safety
     ///
     /// `ptr` must be a cache that is never destroyed.
+    #[inline]
     pub unsafe fn from_raw(ptr: *mut bindings::kmem_cache) -> &'static Self {
         // SAFETY: Transparent wrapper; the caller guarantees the lifetime.
         unsafe { &*ptr.cast() }
     }
 
     /// Returns the raw pointer to the cache.
+    #[inline]
     pub fn as_raw(&self) -> *mut bindings::kmem_cache {
         self.0.get()
     }
 
     /// Allocates a zeroed object, or `None`. May sleep.
+    #[inline]
     pub fn zalloc(&self) -> Option<NonNull<u8>> {
         // SAFETY: The cache is valid (type invariants).
         let ptr = unsafe {
@@ -76,6 +80,7 @@ impl KmemCache {
     }
 
     /// Allocates an object, uninitialised, or `None`. May sleep.
+    #[inline]
     pub fn alloc(&self) -> Option<NonNull<u8>> {
         // SAFETY: The cache is valid (type invariants).
         let ptr = unsafe { bindings::kmem_cache_alloc_noprof(self.as_raw(), bindings::GFP_KERNEL) };
@@ -87,6 +92,7 @@ impl KmemCache {
     /// # Safety
     ///
     /// `ptr` must have been allocated from this cache and not be used after.
+    #[inline]
     pub unsafe fn free(&self, ptr: NonNull<u8>) {
         // SAFETY: Guaranteed by the caller.
         unsafe { bindings::kmem_cache_free(self.as_raw(), ptr.as_ptr().cast()) };

@@ -23,6 +23,7 @@ mod pid;
 mod pid_life;
 mod proxy;
 pub mod reaper;
+mod refcount;
 pub mod sysctl;
 mod user;
 
@@ -58,6 +59,7 @@ pub enum NsType {
 
 impl NsType {
     /// Returns the type whose `CLONE_NEW*` flag is `flag`, if there is one.
+    #[inline]
     pub fn from_clone_flag(flag: u32) -> Option<Self> {
         Some(match flag {
             bindings::CLONE_NEWNS => Self::Mnt,
@@ -107,6 +109,7 @@ impl NsCommon {
     ///
     /// `ptr` must point to the `ns_common` of a set-up namespace (its `ops` set) on which the
     /// caller holds a counted reference for all of `'a`, or of an initial namespace.
+    #[inline]
     pub unsafe fn from_raw<'a>(ptr: *const bindings::ns_common) -> &'a Self {
         // SAFETY: `NsCommon` is a transparent wrapper of `ns_common`, and the caller guarantees
         // the type invariants for `'a`.
@@ -120,6 +123,7 @@ impl NsCommon {
     ///
     /// `ptr` must be null, or point to the `ns_common` of a set-up namespace on which the caller
     /// owns a counted reference, which the result takes over.
+    #[inline]
     pub unsafe fn from_owned_raw(ptr: *mut bindings::ns_common) -> Option<ARef<Self>> {
         // SAFETY: The caller gives us its reference on a valid namespace.
         NonNull::new(ptr).map(|p| unsafe { ARef::from_raw(p.cast()) })
@@ -132,6 +136,7 @@ impl NsCommon {
     ///
     /// `ptr` must point to the `ns_common` of a set-up namespace whose memory stays valid for the
     /// duration of the call, whatever its count.
+    #[inline]
     pub unsafe fn try_get(ptr: NonNull<Self>) -> Option<ARef<Self>> {
         // SAFETY: The memory is valid for the call (the caller guarantees it).
         let count = unsafe { addr_of_mut!((*ptr.as_ref().as_raw()).count) };
@@ -154,6 +159,7 @@ impl NsCommon {
     ///
     /// `ptr` must point to the `ns_common` of a set-up namespace whose memory stays valid for the
     /// duration of the call, whatever its count.
+    #[inline]
     pub unsafe fn peek_live(ptr: NonNull<Self>) -> Option<&'static NsOperations> {
         // SAFETY: The memory is valid for the call; the count is read atomically, and `ops`
         // never changes once the namespace is set up.
@@ -170,23 +176,27 @@ impl NsCommon {
     ///
     /// The caller must own the reference it drops; after a true result nothing may use the
     /// namespace but its release.
+    #[inline]
     pub unsafe fn dec_and_test(&self) -> bool {
         // SAFETY: The namespace is alive and the caller owns the count it drops.
-        unsafe { bindings::refcount_dec_and_test(addr_of_mut!((*self.as_raw()).count)) }
+        unsafe { refcount::dec_and_test(addr_of_mut!((*self.as_raw()).count)) }
     }
 
     /// Returns the raw pointer to the `ns_common`.
+    #[inline]
     pub fn as_raw(&self) -> *mut bindings::ns_common {
         self.0.get()
     }
 
     /// Returns the operations of the namespace's type.
+    #[inline]
     pub fn operations(&self) -> &'static NsOperations {
         // SAFETY: By the type invariants `ops` points to static operations of a namespace type.
         unsafe { NsOperations::from_raw((*self.as_raw()).ops) }
     }
 
     /// Returns the slot where nsfs stashes the dentry that stands for the namespace.
+    #[inline]
     pub fn stash(&self) -> &DentryStash {
         // SAFETY: The namespace is alive while `self` is (type invariants), and every access to
         // `stashed` is atomic (the C side uses `WRITE_ONCE()` when it sets it up and
@@ -197,6 +207,7 @@ impl NsCommon {
 
     /// Returns the user namespace that owns this one (`ns_get_owner()`), counted; `EPERM` when
     /// it lies outside the current task's user namespace.
+    #[inline]
     pub fn owner(&self) -> Result<ARef<Self>> {
         // SAFETY: The namespace is alive; `ns_get_owner()` returns a counted reference or an
         // error pointer.
@@ -207,6 +218,7 @@ impl NsCommon {
 
     /// Returns the parent namespace (`->get_parent`), counted, for the hierarchical types (pid
     /// and user); `None` for the others. The parent may be out of the caller's reach (`EPERM`).
+    #[inline]
     pub fn parent(&self) -> Option<Result<ARef<Self>>> {
         let get_parent = self.ops().get_parent?;
         // SAFETY: The namespace is alive; `->get_parent` returns a counted reference or an error
@@ -221,6 +233,7 @@ impl NsCommon {
 
     /// Returns the user namespace that owns this one; for a user namespace, its parent (`None`
     /// for the initial one).
+    #[inline]
     pub fn owner_user_ns(&self) -> Option<&UserNamespace> {
         let owner = self.ops().owner?;
         // SAFETY: The namespace is alive; `->owner` returns its owning user namespace without a
@@ -231,31 +244,37 @@ impl NsCommon {
     }
 
     /// Returns the namespace as a user namespace, if it is one.
+    #[inline]
     pub fn as_user_ns(&self) -> Option<&UserNamespace> {
         (self.ns_type() == Some(NsType::User)).then(|| UserNamespace::from_common(self))
     }
 
     /// Returns the namespace as a mount namespace, if it is one.
+    #[inline]
     pub fn as_mnt_ns(&self) -> Option<&MntNamespace> {
         (self.ns_type() == Some(NsType::Mnt)).then(|| MntNamespace::from_common(self))
     }
 
     /// Returns the namespace as a pid namespace, if it is one.
+    #[inline]
     pub fn as_pid_ns(&self) -> Option<&PidNamespace> {
         (self.ns_type() == Some(NsType::Pid)).then(|| PidNamespace::from_common(self))
     }
 
     /// Returns the `CLONE_NEW*` flag of the namespace's type, as `NS_GET_NSTYPE` reports it.
+    #[inline]
     pub fn clone_flag(&self) -> i32 {
         self.ops().type_
     }
 
+    #[inline]
     fn ops(&self) -> &'static bindings::proc_ns_operations {
         // SAFETY: By the type invariants `ops` is non-null and points to static operations.
         unsafe { &*(*self.as_raw()).ops }
     }
 
     /// Returns the inode number of the namespace in nsfs (`st_ino` of `/proc/<pid>/ns/<type>`).
+    #[inline]
     pub fn inum(&self) -> u32 {
         // SAFETY: By the type invariants the namespace is alive; `inum` is set before the
         // namespace is published and never changes.
@@ -264,18 +283,21 @@ impl NsCommon {
 
     /// Returns the type of the namespace, or `None` if its operations carry no `CLONE_NEW*` flag
     /// (which no namespace type of the kernel does).
+    #[inline]
     pub fn ns_type(&self) -> Option<NsType> {
         NsType::from_clone_flag(self.ops().type_ as u32)
     }
 
     /// Returns the count of references, a snapshot that other threads may change at any moment:
     /// for diagnostics and tests.
+    #[inline]
     pub fn ref_count(&self) -> u32 {
         // SAFETY: By the type invariants the namespace is alive.
         unsafe { bindings::ns_common_count(self.as_raw()) }
     }
 
     /// Whether references on this namespace are counted; see the type's documentation.
+    #[inline]
     fn is_counted(&self) -> bool {
         // SAFETY: Only the address of `init_pid_ns` is taken; it is a static that always exists.
         let init_pid = unsafe { addr_of!(bindings::init_pid_ns.ns) };
@@ -283,6 +305,7 @@ impl NsCommon {
     }
 
     /// Returns the name of the namespace's type, as in `/proc/<pid>/ns/`: `"pid"`, `"net"`, ...
+    #[inline]
     pub fn type_name(&self) -> &'static CStr {
         // SAFETY: `name` of a static `proc_ns_operations` is a static NUL-terminated string.
         unsafe { CStr::from_char_ptr(self.ops().name) }
@@ -293,6 +316,7 @@ impl NsCommon {
 // for its lifetime: `dec_ref` goes through the type's `->put`, which frees the namespace when the
 // count drops to zero.
 unsafe impl AlwaysRefCounted for NsCommon {
+    #[inline]
     fn inc_ref(&self) {
         // `->put` of the initial pid namespace does not decrement: do not increment either.
         if !self.is_counted() {
@@ -300,17 +324,24 @@ unsafe impl AlwaysRefCounted for NsCommon {
         }
         // SAFETY: By the type invariants the count is non-zero while `self` exists, so taking one
         // more reference cannot revive a namespace that is being torn down.
-        unsafe { bindings::refcount_inc(addr_of_mut!((*self.as_raw()).count)) };
+        unsafe { refcount::inc(addr_of_mut!((*self.as_raw()).count)) };
     }
 
-    /// Drops a reference through the namespace type's `->put`; may sleep.
+    /// Drops a reference through the namespace type's `->put`, which frees the namespace when it
+    /// was the last one; may sleep (`put_mnt_ns()` takes `namespace_sem`).
     ///
     /// # Safety
     ///
     /// As for [`AlwaysRefCounted::dec_ref`]: the caller owns the reference it drops.
+    #[inline]
     unsafe fn dec_ref(obj: NonNull<Self>) {
-        // SAFETY: The caller owns a reference, which `->put` consumes.
-        unsafe { bindings::ns_common_put(obj.as_ptr().cast()) };
+        // SAFETY: The caller owns a reference on a valid namespace (type invariants).
+        let ns = unsafe { obj.as_ref() };
+        // Every namespace type has a `->put`.
+        if let Some(put) = ns.ops().put {
+            // SAFETY: The caller owns a reference, which `->put` consumes.
+            unsafe { put(ns.as_raw()) };
+        }
     }
 }
 
@@ -319,16 +350,19 @@ unsafe impl AlwaysRefCounted for NsCommon {
 impl ForeignOwnable for ARef<NsCommon> {
     type Borrowed<'a> = &'a NsCommon;
 
+    #[inline]
     fn into_foreign(self) -> *const core::ffi::c_void {
         ARef::into_raw(self).as_ptr().cast_const().cast()
     }
 
+    #[inline]
     unsafe fn borrow<'a>(ptr: *const core::ffi::c_void) -> &'a NsCommon {
         // SAFETY: The caller guarantees `ptr` came from `into_foreign` and that the reference it
         // carries is not given back with `from_foreign` during `'a`, so the namespace is alive.
         unsafe { NsCommon::from_raw(ptr.cast()) }
     }
 
+    #[inline]
     unsafe fn from_foreign(ptr: *const core::ffi::c_void) -> Self {
         // SAFETY: The caller guarantees `ptr` came from `into_foreign`, whose reference it gives
         // back.
@@ -338,6 +372,7 @@ impl ForeignOwnable for ARef<NsCommon> {
 
 /// `WARN_ON(condition)`: a warning with a backtrace (and the taint, and `panic_on_warn`) when
 /// `condition` holds, which should never happen; returns it.
+#[inline]
 pub fn warn_on(condition: bool) -> bool {
     // SAFETY: Only prints and taints.
     unsafe { bindings::nsrs_warn_on(condition) }
@@ -355,6 +390,7 @@ pub fn warn_on(condition: bool) -> bool {
 /// assert_eq!(ns.inum(), kernel::bindings::PROC_PID_INIT_INO);
 /// assert_eq!(ns.type_name().as_bytes(), b"pid");
 /// ```
+#[inline]
 pub fn init_pid_ns() -> &'static NsCommon {
     // SAFETY: `init_pid_ns` is an initial namespace, set up statically (`NSRS` depends on
     // `PID_NS`, which sets its `ops`) and never freed.
@@ -372,6 +408,7 @@ pub fn init_pid_ns() -> &'static NsCommon {
 /// assert_eq!(ns.ns_type(), Some(NsType::User));
 /// assert_eq!(ns.inum(), kernel::bindings::PROC_USER_INIT_INO);
 /// ```
+#[inline]
 pub fn init_user_ns() -> &'static NsCommon {
     // SAFETY: `init_user_ns` is an initial namespace, set up statically (`NSRS` depends on
     // `USER_NS`, which sets its `ops`) and never freed.
@@ -390,6 +427,7 @@ pub fn init_user_ns() -> &'static NsCommon {
 /// assert_eq!(ns.inum(), kernel::bindings::PROC_UTS_INIT_INO);
 /// ```
 #[cfg(CONFIG_UTS_NS)]
+#[inline]
 pub fn init_uts_ns() -> &'static NsCommon {
     // SAFETY: `init_uts_ns` is an initial namespace, set up statically (with `UTS_NS`, which sets
     // its `ops`) and never freed.

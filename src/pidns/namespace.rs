@@ -6,7 +6,6 @@
 //! then its parent's reference is dropped, which may release the parent in turn.
 
 use super::{caches, ops};
-use crate::registry;
 use kernel::{
     bindings,
     error::{code::*, Result},
@@ -126,11 +125,9 @@ pub unsafe extern "C" fn put_pid_ns(ns: *mut bindings::pid_namespace) {
     }
 }
 
-/// Releases a namespace whose count reached zero: out of the registry, its number and IDR
-/// freed now, its memory after an RCU grace period (lookups may still be reading it).
+/// Releases a namespace whose count reached zero: its number (and with it its registry entry)
+/// and IDR freed now, its memory after an RCU grace period (lookups may still be reading it).
 fn destroy(ns: DeadPidNamespace) {
-    // SAFETY: The namespace's memory is valid for the call.
-    unsafe { registry::ns_registry_remove(ns.common_ptr()) };
     ns.release(delayed_free);
 }
 

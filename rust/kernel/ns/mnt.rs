@@ -16,6 +16,7 @@ pub struct MntNamespace(NsCommon);
 
 impl MntNamespace {
     /// Views `ns` as a mount namespace.
+    #[inline]
     pub(super) fn from_common(ns: &NsCommon) -> &Self {
         // SAFETY: The caller checked the type: `ns` is embedded in a `struct mnt_namespace`.
         // `MntNamespace` is a transparent wrapper of `NsCommon`.
@@ -23,12 +24,14 @@ impl MntNamespace {
     }
 
     /// Returns the namespace's unique id, in creation order (its `seq`).
+    #[inline]
     pub fn id(&self) -> u64 {
         // SAFETY: The namespace is alive and is a mount namespace (type invariants).
         unsafe { bindings::nsrs_mnt_ns_id(self.0.as_raw()) }
     }
 
     /// Returns the number of mounts in the namespace, its root included: a snapshot.
+    #[inline]
     pub fn nr_mounts(&self) -> u32 {
         // SAFETY: As for `id`; the count is read once.
         unsafe { bindings::nsrs_mnt_ns_nr_mounts(self.0.as_raw()) }
@@ -36,6 +39,7 @@ impl MntNamespace {
 
     /// Returns the mount namespace created right after this one (or right before, with
     /// `previous`) that the caller may see, counted; `ENOENT` at either end.
+    #[inline]
     pub fn adjacent(&self, previous: bool) -> Result<ARef<NsCommon>> {
         // SAFETY: As for `id`; the helper returns a counted reference or an error pointer.
         let ptr = crate::error::from_err_ptr(unsafe {

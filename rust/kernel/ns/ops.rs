@@ -24,6 +24,7 @@ impl NsOperations {
     /// # Safety
     ///
     /// `ptr` must point to one of the kernel's static `proc_ns_operations`.
+    #[inline]
     pub unsafe fn from_raw(ptr: *const bindings::proc_ns_operations) -> &'static Self {
         // SAFETY: Transparent wrapper of a static table, as the caller guarantees.
         unsafe { &*ptr.cast() }
@@ -31,12 +32,14 @@ impl NsOperations {
 
     /// Returns the name of the type as `/proc/<pid>/ns/` shows it: `"pid"`, `"net"`, ...;
     /// `"pid_for_children"` for the operations of that entry.
+    #[inline]
     pub fn name(&self) -> &'static CStr {
         // SAFETY: `name` is a static NUL-terminated string (type invariants).
         unsafe { CStr::from_char_ptr(self.0.name) }
     }
 
     /// Returns the name of the namespace type itself: `"pid"` also for `pid_for_children`.
+    #[inline]
     pub fn real_name(&self) -> &'static CStr {
         if self.0.real_ns_name.is_null() {
             return self.name();
@@ -51,6 +54,7 @@ impl NsOperations {
     /// # Safety
     ///
     /// `task` must be a valid task, kept alive by the caller for the call.
+    #[inline]
     pub unsafe fn get_from_task(&self, task: *mut bindings::task_struct) -> Option<ARef<NsCommon>> {
         let get = self.0.get?;
         // SAFETY: The caller guarantees `task` is valid; `->get` returns a counted reference or

@@ -34,18 +34,21 @@ pub enum PidKind {
 
 impl PidNamespace {
     /// Views `ns` as a pid namespace.
+    #[inline]
     pub(super) fn from_common(ns: &NsCommon) -> &Self {
         // SAFETY: The caller checked the type: `ns` is embedded in a `struct pid_namespace`.
         // `PidNamespace` is a transparent wrapper of `NsCommon`.
         unsafe { &*(ns as *const NsCommon).cast() }
     }
 
+    #[inline]
     fn as_raw(&self) -> *mut bindings::pid_namespace {
         // SAFETY: `self.0` is embedded in a `struct pid_namespace` (type invariants).
         unsafe { crate::container_of!(self.0.as_raw(), bindings::pid_namespace, ns) as *mut _ }
     }
 
     /// Finds the task whose number in this namespace is `nr`.
+    #[inline]
     pub fn find_task<'g>(&self, nr: i32, _guard: &'g rcu::Guard) -> Option<RcuTask<'g>> {
         // SAFETY: The namespace is alive; the RCU read lock is held, as the lookup requires.
         let task = unsafe { bindings::find_task_by_pid_ns(nr, self.as_raw()) };
@@ -54,6 +57,7 @@ impl PidNamespace {
     }
 
     /// Finds the task whose number in the current task's pid namespace is `nr`.
+    #[inline]
     pub fn find_task_in_current<'g>(nr: i32, _guard: &'g rcu::Guard) -> Option<RcuTask<'g>> {
         // SAFETY: The RCU read lock is held, as the lookup requires.
         let task = unsafe { bindings::find_task_by_vpid(nr) };
@@ -62,6 +66,7 @@ impl PidNamespace {
     }
 
     /// Whether the current task's active pid namespace is the initial one.
+    #[inline]
     pub fn current_is_init() -> bool {
         // SAFETY: `get_current()` is the running task, valid during the call; `init_pid_ns` is
         // a static whose address only is taken.
@@ -83,18 +88,21 @@ pub struct RcuTask<'g>(NonNull<bindings::task_struct>, PhantomData<&'g rcu::Guar
 
 impl<'g> RcuTask<'g> {
     /// Wraps a task found under RCU.
+    #[inline]
     pub(super) fn new(task: NonNull<bindings::task_struct>) -> Self {
         // INVARIANT: The caller found it under an RCU guard of lifetime `'g`.
         RcuTask(task, PhantomData)
     }
 
     /// Returns the raw pointer to the task.
+    #[inline]
     pub fn as_ptr(&self) -> *mut bindings::task_struct {
         self.0.as_ptr()
     }
 
     /// Returns the task's number of `kind` in `ns`, or in the current task's pid namespace with
     /// `None`; 0 when it has none there.
+    #[inline]
     pub fn nr(&self, kind: PidKind, ns: Option<&PidNamespace>) -> i32 {
         let ty = match kind {
             PidKind::Pid => bindings::pid_type_PIDTYPE_PID,
@@ -107,6 +115,7 @@ impl<'g> RcuTask<'g> {
 }
 
 /// The raw `struct pid_namespace` of `ns`.
+#[inline]
 fn raw(ns: &PidNamespace) -> *mut bindings::pid_namespace {
     ns.as_raw()
 }
@@ -118,33 +127,39 @@ impl PidNamespace {
     ///
     /// `ptr` must be a set-up pid namespace that stays alive (counted, or the initial one) for
     /// `'a`.
+    #[inline]
     pub unsafe fn from_raw<'a>(ptr: *const bindings::pid_namespace) -> &'a Self {
         // SAFETY: The caller guarantees a live pid namespace; `ns` is embedded in it.
         Self::from_common(unsafe { NsCommon::from_raw(core::ptr::addr_of!((*ptr).ns)) })
     }
 
     /// Returns the raw pointer to the `struct pid_namespace`.
+    #[inline]
     pub fn as_raw_pid_ns(&self) -> *mut bindings::pid_namespace {
         raw(self)
     }
 
     /// Returns the initial pid namespace.
+    #[inline]
     pub fn init() -> &'static Self {
         // SAFETY: `init_pid_ns` is static and never freed.
         unsafe { Self::from_raw(core::ptr::addr_of!(bindings::init_pid_ns)) }
     }
 
     /// Whether this is the initial pid namespace.
+    #[inline]
     pub fn is_init(&self) -> bool {
         core::ptr::eq(raw(self), Self::init().as_raw_pid_ns())
     }
 
     /// Returns the namespace's `ns_common`.
+    #[inline]
     pub fn as_common(&self) -> &NsCommon {
         &self.0
     }
 
     /// Returns the nesting level: 0 for the initial namespace.
+    #[inline]
     pub fn level(&self) -> u32 {
         // SAFETY: The namespace is alive (type invariants); `level` is set before it is
         // published and never changes.
@@ -153,6 +168,7 @@ impl PidNamespace {
 
     /// Returns the parent namespace, which this one holds a reference on; `None` for the
     /// initial one.
+    #[inline]
     pub fn parent(&self) -> Option<&PidNamespace> {
         // SAFETY: The namespace is alive; `parent` never changes and is counted by it.
         let parent = unsafe { (*raw(self)).parent };
@@ -161,6 +177,7 @@ impl PidNamespace {
     }
 
     /// Returns the user namespace that owns this one (held by it).
+    #[inline]
     pub fn user_ns(&self) -> &UserNamespace {
         // SAFETY: The namespace is alive and holds a reference on its `user_ns`, which never
         // changes.
@@ -168,6 +185,7 @@ impl PidNamespace {
     }
 
     /// Returns the cache the namespace's `struct pid`s come from: `level + 1` upids each.
+    #[inline]
     pub fn pid_cache(&self) -> &'static KmemCache {
         // SAFETY: The namespace is alive; `pid_cachep` is set before it is published and the
         // caches are never destroyed.
@@ -175,6 +193,7 @@ impl PidNamespace {
     }
 
     /// Whether the namespace has a child reaper (its init) now; a snapshot.
+    #[inline]
     pub fn has_child_reaper(&self) -> bool {
         // SAFETY: The namespace is alive; the field is read once, like C's unlocked reads.
         !unsafe { core::ptr::read_volatile(core::ptr::addr_of!((*raw(self)).child_reaper)) }
@@ -182,12 +201,14 @@ impl PidNamespace {
     }
 
     /// Returns the exit code `reboot(2)` inside the namespace asked for, 0 if none.
+    #[inline]
     pub fn reboot_code(&self) -> i32 {
         // SAFETY: The namespace is alive; read once.
         unsafe { core::ptr::read_volatile(core::ptr::addr_of!((*raw(self)).reboot)) }
     }
 
     /// Records the exit code for the namespace's init, for `reboot(2)` inside it.
+    #[inline]
     pub fn set_reboot_code(&self, code: i32) {
         // SAFETY: The namespace is alive; C writes this field without a lock too (only the
         // namespace's own tasks call `reboot(2)` for it, and its init reads it after they die).
@@ -195,6 +216,7 @@ impl PidNamespace {
     }
 
     /// Sends `SIGKILL` to the namespace's child reaper, under `tasklist_lock`.
+    #[inline]
     pub fn kill_child_reaper(&self) {
         // SAFETY: `tasklist_lock` keeps `child_reaper` valid while it is read-held.
         unsafe {
@@ -209,6 +231,7 @@ impl PidNamespace {
 
     /// Whether the namespace has a child reaper, read under `tasklist_lock` (which
     /// `pidns_for_children_get()` relies on to see a reaper that just went away).
+    #[inline]
     pub fn has_child_reaper_locked(&self) -> bool {
         // SAFETY: As above.
         unsafe {
@@ -221,6 +244,7 @@ impl PidNamespace {
 
     /// Returns the memfd noexec scope of the namespace, `vm.memfd_noexec`.
     #[cfg(all(CONFIG_SYSCTL, CONFIG_MEMFD_CREATE))]
+    #[inline]
     pub fn memfd_noexec_scope(&self) -> i32 {
         // SAFETY: The namespace is alive; read once (`READ_ONCE()` in C).
         unsafe { core::ptr::read_volatile(core::ptr::addr_of!((*raw(self)).memfd_noexec_scope)) }
@@ -228,6 +252,7 @@ impl PidNamespace {
 
     /// Sets the memfd noexec scope of the namespace.
     #[cfg(all(CONFIG_SYSCTL, CONFIG_MEMFD_CREATE))]
+    #[inline]
     pub fn set_memfd_noexec_scope(&self, scope: i32) {
         // SAFETY: The namespace is alive; written once (`WRITE_ONCE()` in C).
         unsafe {
@@ -239,6 +264,7 @@ impl PidNamespace {
     }
 
     /// Returns the number after the last one allocated in the namespace (`idr_get_cursor()`).
+    #[inline]
     pub fn next_nr(&self) -> i32 {
         // SAFETY: The namespace is alive; the cursor is read once (`idr_get_cursor()` is
         // `READ_ONCE(idr->idr_next)`).
@@ -246,6 +272,7 @@ impl PidNamespace {
     }
 
     /// Makes the next cyclic allocation start at `nr` (`idr_set_cursor()`, `ns_last_pid`).
+    #[inline]
     pub fn set_next_nr(&self, nr: u32) {
         // SAFETY: The namespace is alive; the cursor is written once, as C does
         // (`idr_set_cursor()` is `WRITE_ONCE(idr->idr_next, val)`).
@@ -256,6 +283,7 @@ impl PidNamespace {
 
     /// Runs `f` with the active pid namespace of the current task (that of its `struct pid`),
     /// which cannot change while it runs.
+    #[inline]
     pub fn with_current<R>(f: impl FnOnce(&PidNamespace) -> R) -> R {
         // SAFETY: The current task's active pid namespace is held by its pid for as long as the
         // task lives, which outlasts `f`.
@@ -279,6 +307,7 @@ impl PidmapGuard {
     /// Takes the lock, disabling interrupts (`spin_lock_irq()`), and enables them again on
     /// drop: only from process context with interrupts on, as every caller of the allocator is
     /// (use [`PidmapGuard::lock_irqsave`] elsewhere).
+    #[inline]
     pub fn lock_irq() -> Self {
         // SAFETY: Paired with the unlock in `drop`.
         unsafe { bindings::nsrs_pidmap_lock_irq() };
@@ -289,6 +318,7 @@ impl PidmapGuard {
     }
 
     /// Takes the lock, saving the interrupt state (`spin_lock_irqsave()`): from any context.
+    #[inline]
     pub fn lock_irqsave() -> Self {
         // SAFETY: Paired with the restore in `drop`.
         let flags = unsafe { bindings::nsrs_pidmap_lock_irqsave() };
@@ -300,12 +330,14 @@ impl PidmapGuard {
 
     /// Returns `pid_allocated` of `ns`: the number of its pids, with `PIDNS_ADDING` while it
     /// accepts new ones.
+    #[inline]
     pub fn pid_allocated(&self, ns: &PidNamespace) -> u32 {
         // SAFETY: The field is protected by the lock, which is held.
         unsafe { (*raw(ns)).pid_allocated }
     }
 
     /// Sets `pid_allocated` of `ns`.
+    #[inline]
     pub fn set_pid_allocated(&mut self, ns: &PidNamespace, value: u32) {
         // SAFETY: As above.
         unsafe { (*raw(ns)).pid_allocated = value };
@@ -353,12 +385,14 @@ impl PidmapGuard {
     }
 
     /// Returns the cursor of `ns`'s IDR (the number after the last one allocated).
+    #[inline]
     pub fn cursor(&self, ns: &PidNamespace) -> i32 {
         // SAFETY: The IDR is protected by the lock, which is held.
         unsafe { (*raw(ns)).idr.idr_next as i32 }
     }
 
     /// Sets the cursor of `ns`'s IDR.
+    #[inline]
     pub fn set_cursor(&mut self, ns: &PidNamespace, value: u32) {
         // SAFETY: As above.
         unsafe { (*raw(ns)).idr.idr_next = value };
@@ -369,6 +403,7 @@ impl PidmapGuard {
     /// # Safety
     ///
     /// `nr` must be reserved in `ns` for `pid`, a fully set-up pid that numbers it there.
+    #[inline]
     pub unsafe fn publish(&mut self, ns: &PidNamespace, nr: i32, pid: NonNull<bindings::pid>) {
         // SAFETY: The IDR is protected by the lock; the caller guarantees the slot and the pid.
         unsafe {
@@ -381,6 +416,7 @@ impl PidmapGuard {
     }
 
     /// Releases the number `nr` of `ns`.
+    #[inline]
     pub fn release(&mut self, ns: &PidNamespace, nr: i32) {
         // SAFETY: The IDR is protected by the lock, which is held.
         unsafe {
@@ -393,6 +429,7 @@ impl PidmapGuard {
 
     /// Wakes the child reaper of `ns`, which may sleep in `zap_pid_ns_processes()` waiting for
     /// the namespace to empty.
+    #[inline]
     pub fn wake_child_reaper(&self, ns: &PidNamespace) {
         // SAFETY: `child_reaper`, read under the lock, is null or a task that stays valid while
         // it has pids in the namespace, as when this is called (only its own are left); and
@@ -406,6 +443,7 @@ impl PidmapGuard {
     }
 
     /// Returns the next pidfs inode number.
+    #[inline]
     pub fn next_pidfs_ino(&mut self) -> u64 {
         // SAFETY: The lock is held, as the counter requires.
         unsafe { bindings::nsrs_next_pidfs_ino() }
@@ -413,6 +451,7 @@ impl PidmapGuard {
 }
 
 impl Drop for PidmapGuard {
+    #[inline]
     fn drop(&mut self) {
         // SAFETY: The lock is held by this context (type invariants).
         unsafe {
@@ -433,6 +472,7 @@ pub struct IdrPreload(PhantomData<*mut ()>);
 
 impl IdrPreload {
     /// Preloads with `GFP_KERNEL`; may sleep.
+    #[inline]
     pub fn new() -> Self {
         // SAFETY: Paired with `idr_preload_end()` in `drop`.
         unsafe { bindings::idr_preload(bindings::GFP_KERNEL) };
@@ -441,12 +481,14 @@ impl IdrPreload {
 }
 
 impl Default for IdrPreload {
+    #[inline]
     fn default() -> Self {
         Self::new()
     }
 }
 
 impl Drop for IdrPreload {
+    #[inline]
     fn drop(&mut self) {
         // SAFETY: Ends the section `new` began, on the same CPU (type invariants).
         unsafe { bindings::idr_preload_end() };
@@ -469,17 +511,20 @@ impl PidPtr<'_> {
     /// # Safety
     ///
     /// `ptr` must be a valid `struct pid`, its level and numbers set, for the handle's lifetime.
+    #[inline]
     pub unsafe fn from_raw(ptr: NonNull<bindings::pid>) -> Self {
         // INVARIANT: Guaranteed by the caller.
         Self(ptr, PhantomData)
     }
 
     /// Returns the raw pointer.
+    #[inline]
     pub fn as_ptr(self) -> NonNull<bindings::pid> {
         self.0
     }
 
     /// Returns the level of the namespace the pid was made in.
+    #[inline]
     pub fn level(self) -> u32 {
         // SAFETY: The pid is valid (type invariants); `level` never changes.
         unsafe { (*self.0.as_ptr()).level }
@@ -489,6 +534,7 @@ impl PidPtr<'_> {
     ///
     /// The namespaces are alive while the pid is: it holds its deepest one, which holds its
     /// ancestors.
+    #[inline]
     pub fn number(&self, level: u32) -> (i32, &PidNamespace) {
         assert!(level <= self.level());
         // SAFETY: The pid is valid and has `self.level() + 1` numbers, set (type invariants).
@@ -503,11 +549,10 @@ impl PidPtr<'_> {
     ///
     /// The caller must own the count it drops; after a true result the pid is the caller's to
     /// free.
+    #[inline]
     pub unsafe fn dec_and_test(self) -> bool {
         // SAFETY: The pid is valid and the caller owns the count it drops.
-        unsafe {
-            bindings::refcount_dec_and_test(core::ptr::addr_of_mut!((*self.0.as_ptr()).count))
-        }
+        unsafe { super::refcount::dec_and_test(core::ptr::addr_of_mut!((*self.0.as_ptr()).count)) }
     }
 
     /// Calls `callback` with the pid's `rcu` head after an RCU grace period.
@@ -531,6 +576,7 @@ impl PidPtr<'_> {
     /// # Safety
     ///
     /// `head` must be the `rcu` head of a valid pid.
+    #[inline]
     pub unsafe fn from_rcu_head(head: *mut bindings::callback_head) -> Self {
         // SAFETY: Guaranteed by the caller.
         let pid = unsafe { crate::container_of!(head, bindings::pid, rcu) as *mut bindings::pid };
@@ -552,6 +598,7 @@ pub struct NewPid {
 
 impl NewPid {
     /// Allocates a pid for `ns` (numbers uninitialised), or `None`.
+    #[inline]
     pub fn alloc(ns: &PidNamespace) -> Option<Self> {
         let cache = ns.pid_cache();
         let ptr = cache.alloc()?.cast::<bindings::pid>();
@@ -562,11 +609,13 @@ impl NewPid {
     }
 
     /// Returns the pid being made, borrowed: its numbers may only be read up to the levels set.
+    #[inline]
     pub fn as_pid(&self) -> PidPtr<'_> {
         PidPtr(self.ptr, PhantomData)
     }
 
     /// Sets the number at `level` (at most the pid's own level).
+    #[inline]
     pub fn set_number(&mut self, level: u32, nr: i32, ns: &PidNamespace) {
         // SAFETY: The object is ours and has `level + 1` numbers (type invariants).
         unsafe {
@@ -582,6 +631,7 @@ impl NewPid {
 
     /// Initialises everything but the numbers and the pidfs inode number: one count, no tasks,
     /// no inodes, no pidfs dentry.
+    #[inline]
     pub fn init(&mut self) {
         let pid = self.ptr.as_ptr();
         // SAFETY: The object is ours; the helper initialises the lock and wait queue in place.
@@ -597,12 +647,14 @@ impl NewPid {
     }
 
     /// Sets the pidfs inode number (drawn under `pidmap_lock`).
+    #[inline]
     pub fn set_pidfs_ino(&mut self, ino: u64) {
         // SAFETY: The object is ours.
         unsafe { (*self.ptr.as_ptr()).ino = ino };
     }
 
     /// Hands the pid over, with its one count.
+    #[inline]
     pub fn into_raw(self) -> NonNull<bindings::pid> {
         let ptr = self.ptr;
         core::mem::forget(self);
@@ -611,6 +663,7 @@ impl NewPid {
 }
 
 impl Drop for NewPid {
+    #[inline]
     fn drop(&mut self) {
         // SAFETY: The object is ours and came from `self.cache` (type invariants).
         unsafe { self.cache.free(self.ptr.cast()) };
@@ -626,6 +679,7 @@ pub struct PidCachesGuard(PhantomData<*mut ()>);
 
 impl PidCachesGuard {
     /// Takes the mutex; may sleep.
+    #[inline]
     pub fn lock() -> Self {
         // SAFETY: Paired with the unlock in `drop`.
         unsafe { bindings::nsrs_pid_caches_lock() };
@@ -634,6 +688,7 @@ impl PidCachesGuard {
 }
 
 impl Drop for PidCachesGuard {
+    #[inline]
     fn drop(&mut self) {
         // SAFETY: The mutex is held by this task (type invariants).
         unsafe { bindings::nsrs_pid_caches_unlock() };
@@ -646,6 +701,7 @@ impl PidNamespace {
     /// # Safety
     ///
     /// `task` must be a task the caller keeps alive for the call.
+    #[inline]
     pub unsafe fn active_of<'g>(
         task: *mut bindings::task_struct,
         _guard: &'g rcu::Guard,
@@ -663,6 +719,7 @@ impl PidNamespace {
     /// # Safety
     ///
     /// `task` must be a task the caller keeps alive for the call.
+    #[inline]
     pub unsafe fn for_children_of(task: *mut bindings::task_struct) -> Option<ARef<NsCommon>> {
         // SAFETY: `task_lock()` keeps `task->nsproxy`, and so its pid namespace, from changing
         // or going away while it is held; the reference is taken before it is released.
@@ -691,12 +748,14 @@ impl NsSet {
     /// # Safety
     ///
     /// `ptr` must be the nsset of a `setns(2)` in progress by the current task, for `'a`.
+    #[inline]
     pub unsafe fn from_raw<'a>(ptr: *mut bindings::nsset) -> &'a mut Self {
         // SAFETY: Transparent wrapper; guaranteed by the caller.
         unsafe { &mut *ptr.cast() }
     }
 
     /// Returns the user namespace of the credentials being prepared.
+    #[inline]
     pub fn cred_user_ns(&self) -> &UserNamespace {
         // SAFETY: The nsset's credentials are valid and hold their user namespace.
         unsafe { UserNamespace::from_raw((*(*self.0.get()).cred).user_ns) }
@@ -704,6 +763,7 @@ impl NsSet {
 
     /// Makes `new` (with a new reference) the pid namespace for children in the nsproxy being
     /// prepared; returns the reference on the one it replaces, for the caller to drop.
+    #[inline]
     pub fn replace_pid_ns_for_children(&mut self, new: &PidNamespace) -> ARef<NsCommon> {
         let new_ref = ARef::from(new.as_common());
         core::mem::forget(new_ref);

@@ -22,6 +22,7 @@ pub struct PidNsCharge(NonNull<bindings::ucounts>);
 
 impl PidNsCharge {
     /// Charges one pid namespace; `None` past the user namespace's limit.
+    #[inline]
     pub fn new(user_ns: &UserNamespace) -> Option<Self> {
         // SAFETY: `user_ns` is alive; `current_euid()` is the current task's.
         let ucounts = unsafe {
@@ -36,6 +37,7 @@ impl PidNsCharge {
 }
 
 impl Drop for PidNsCharge {
+    #[inline]
     fn drop(&mut self) {
         // SAFETY: The count is owned (type invariants).
         unsafe {
@@ -58,6 +60,7 @@ pub struct NewPidNamespace {
 
 impl NewPidNamespace {
     /// Allocates a zeroed namespace from `cache` and initialises its IDR.
+    #[inline]
     pub fn alloc(cache: &'static KmemCache) -> Option<Self> {
         let ptr = cache.zalloc()?.cast::<bindings::pid_namespace>();
         // SAFETY: The object is ours and zeroed.
@@ -70,6 +73,7 @@ impl NewPidNamespace {
     }
 
     /// Allocates the namespace's inode number (`ns_alloc_inum()`).
+    #[inline]
     pub fn alloc_inum(&mut self) -> Result {
         let ns = self.ptr.as_ptr();
         // SAFETY: The object is ours; nothing else can see it yet.
@@ -127,6 +131,7 @@ impl NewPidNamespace {
 }
 
 impl Drop for NewPidNamespace {
+    #[inline]
     fn drop(&mut self) {
         let ns = self.ptr.as_ptr();
         // SAFETY: The object is ours (type invariants): its inode number (if any) and IDR are
@@ -155,15 +160,10 @@ impl DeadPidNamespace {
     /// # Safety
     ///
     /// The count of `ns` must have dropped to zero by the caller's decrement.
+    #[inline]
     pub unsafe fn from_zero_count(ns: &PidNamespace) -> Self {
         // SAFETY: `ns` is a valid pid namespace.
         Self(unsafe { NonNull::new_unchecked(ns.as_raw_pid_ns()) })
-    }
-
-    /// Returns the namespace's `ns_common`, for the registry (which only compares it).
-    pub fn common_ptr(&self) -> *mut bindings::ns_common {
-        // SAFETY: The object is valid (type invariants).
-        unsafe { core::ptr::addr_of_mut!((*self.0.as_ptr()).ns) }
     }
 
     /// Frees its inode number and its IDR (empty by now), then calls `callback` with the
@@ -184,6 +184,7 @@ impl DeadPidNamespace {
     /// # Safety
     ///
     /// `head` must be the `rcu` head given to `call_rcu` by [`DeadPidNamespace::release`].
+    #[inline]
     pub unsafe fn from_rcu_head(head: *mut bindings::callback_head) -> Self {
         // SAFETY: Guaranteed by the caller.
         Self(unsafe {
@@ -199,6 +200,7 @@ impl DeadPidNamespace {
     /// # Safety
     ///
     /// `cache` must be the cache the namespace came from; the grace period must be over.
+    #[inline]
     pub unsafe fn free(self, cache: &KmemCache) {
         let ns = self.0.as_ptr();
         // SAFETY: The namespace is owned and nobody can see it any more.

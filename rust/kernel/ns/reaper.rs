@@ -19,6 +19,7 @@ pub struct TasklistReadGuard(PhantomData<*mut ()>);
 
 impl TasklistReadGuard {
     /// Read-locks `tasklist_lock`.
+    #[inline]
     pub fn lock() -> Self {
         // SAFETY: Paired with the unlock in `drop`.
         unsafe { bindings::nsrs_tasklist_read_lock() };
@@ -27,6 +28,7 @@ impl TasklistReadGuard {
 }
 
 impl Drop for TasklistReadGuard {
+    #[inline]
     fn drop(&mut self) {
         // SAFETY: Read-held by this context (type invariants).
         unsafe { bindings::nsrs_tasklist_read_unlock() };
@@ -61,12 +63,14 @@ impl PidNamespace {
 
 impl RcuTask<'_> {
     /// Whether `SIGKILL` is already pending for the task.
+    #[inline]
     pub fn fatal_signal_pending(&self) -> bool {
         // SAFETY: The task is valid (type invariants).
         unsafe { bindings::__fatal_signal_pending(self.as_ptr()) != 0 }
     }
 
     /// Sends `SIGKILL` to the task's thread group, from the kernel.
+    #[inline]
     pub fn kill_group(&self) {
         // SAFETY: The task is valid; the caller holds `tasklist_lock` or RCU, as
         // `group_send_sig_info()` requires.
@@ -79,12 +83,14 @@ pub mod current {
     use crate::bindings;
 
     /// Whether the current task leads its thread group.
+    #[inline]
     pub fn is_group_leader() -> bool {
         // SAFETY: The current task is valid.
         unsafe { bindings::thread_group_leader(bindings::get_current()) }
     }
 
     /// Ignores `SIGCHLD`, so that children that exit are reaped without a wait.
+    #[inline]
     pub fn ignore_sigchld() {
         // SAFETY: Changes the current task's own signal handler table, under its lock.
         unsafe { bindings::nsrs_ignore_sigchld() };
@@ -92,6 +98,7 @@ pub mod current {
 
     /// Waits for any child to exit, after clearing the pending-signal flag so that the wait is
     /// not cut short; the errno of `wait4(-1, NULL, __WALL, NULL)`, or the pid reaped.
+    #[inline]
     pub fn wait_any_child() -> i64 {
         // SAFETY: Waits for the current task's own children.
         unsafe {
@@ -106,6 +113,7 @@ pub mod current {
     }
 
     /// Sleeps (idle, freezable) until `done()` holds, re-checking at each wake-up.
+    #[inline]
     pub fn sleep_until(mut done: impl FnMut() -> bool) {
         loop {
             // SAFETY: Sets the current task's own state before the check, as the wait pattern
@@ -122,12 +130,14 @@ pub mod current {
     }
 
     /// Sets the exit code of the current task's thread group.
+    #[inline]
     pub fn set_group_exit_code(code: i32) {
         // SAFETY: The current task's own signal struct.
         unsafe { bindings::nsrs_set_group_exit_code(code) };
     }
 
     /// Exits the current task with `code`; does not return.
+    #[inline]
     pub fn exit(code: i64) -> ! {
         // SAFETY: Ends the current task.
         unsafe { bindings::do_exit(code as _) }
@@ -144,6 +154,7 @@ pub struct NoNotifySignal(u32, PhantomData<*mut ()>);
 
 impl NoNotifySignal {
     /// Saves the state and blocks notify signals.
+    #[inline]
     pub fn new() -> Self {
         // SAFETY: Paired with the restore in `drop`.
         Self(unsafe { bindings::no_notify_signal_save() }, PhantomData)
@@ -151,12 +162,14 @@ impl NoNotifySignal {
 }
 
 impl Default for NoNotifySignal {
+    #[inline]
     fn default() -> Self {
         Self::new()
     }
 }
 
 impl Drop for NoNotifySignal {
+    #[inline]
     fn drop(&mut self) {
         // SAFETY: Restores what `new` saved, on the same task (type invariants).
         unsafe { bindings::no_notify_signal_restore(self.0) };
@@ -166,6 +179,7 @@ impl Drop for NoNotifySignal {
 impl PidNamespace {
     /// Returns `pid_allocated` without the lock: the namespace's init polls it while it waits
     /// for the others to go (`free_pid()` wakes it).
+    #[inline]
     pub fn pid_allocated_unlocked(&self) -> u32 {
         // SAFETY: The namespace is alive; read once, as C does.
         unsafe {
@@ -174,6 +188,7 @@ impl PidNamespace {
     }
 
     /// BSD process accounting's end of the namespace (`acct_exit_ns()`).
+    #[inline]
     pub fn acct_exit(&self) {
         // SAFETY: The namespace is alive.
         unsafe { bindings::nsrs_acct_exit_ns(self.as_raw_pid_ns()) };

@@ -30,11 +30,13 @@ unsafe impl<const N: usize> Sync for SysctlTable<N> {}
 
 impl<const N: usize> SysctlTable<N> {
     /// Builds a table of `entries`.
+    #[inline]
     pub const fn new(entries: [bindings::ctl_table; N]) -> Self {
         Self(Opaque::new(entries))
     }
 
     /// Registers the table under `/proc/sys/<path>`; false on failure.
+    #[inline]
     pub fn register(&'static self, path: &CStr) -> bool {
         // SAFETY: The table is static and valid; `path` is a valid C string, copied.
         !unsafe { bindings::register_sysctl_sz(path.as_char_ptr(), self.0.get().cast(), N) }
@@ -44,6 +46,7 @@ impl<const N: usize> SysctlTable<N> {
 
 /// An `int` entry named `name` with access `mode`, served by `handler`, which supplies the
 /// value and its bounds itself.
+#[inline]
 pub const fn int_entry(name: &'static CStr, mode: u16, handler: Handler) -> bindings::ctl_table {
     bindings::ctl_table {
         procname: name.as_char_ptr(),
@@ -72,6 +75,7 @@ pub struct Request {
 
 impl Request {
     /// Whether the request is a write.
+    #[inline]
     pub fn is_write(&self) -> bool {
         self.write != 0
     }
@@ -82,6 +86,7 @@ impl Request {
     /// # Safety
     ///
     /// The fields must be those the sysctl core passed to the handler, for this call.
+    #[inline]
     pub unsafe fn dointvec_minmax(&self, value: &mut i32, mut min: i32, mut max: i32) -> c_int {
         // SAFETY: The caller passes the table of the entry being accessed.
         let mut copy = unsafe { *self.table };

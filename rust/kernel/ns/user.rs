@@ -18,6 +18,7 @@ pub struct UserNamespace(NsCommon);
 
 impl UserNamespace {
     /// Views `ns` as a user namespace.
+    #[inline]
     pub(super) fn from_common(ns: &NsCommon) -> &Self {
         // SAFETY: The caller checked the type: `ns` is embedded in a `struct user_namespace`.
         // `UserNamespace` is a transparent wrapper of `NsCommon`.
@@ -29,6 +30,7 @@ impl UserNamespace {
     /// # Safety
     ///
     /// `ptr` must point to a live user namespace that stays alive for `'a`.
+    #[inline]
     pub unsafe fn from_raw<'a>(ptr: *mut bindings::user_namespace) -> &'a Self {
         // SAFETY: The caller guarantees the namespace lives for `'a`; `ns` is embedded in it.
         Self::from_common(unsafe { NsCommon::from_raw(core::ptr::addr_of!((*ptr).ns)) })
@@ -40,6 +42,7 @@ impl UserNamespace {
     /// # Safety
     ///
     /// `inode` must belong to a procfs superblock.
+    #[inline]
     pub unsafe fn of_procfs(inode: &crate::vfs::Inode) -> &Self {
         // SAFETY: The caller guarantees a procfs inode; the superblock holds its pid namespace,
         // which holds its user namespace, for at least as long as the inode lives.
@@ -47,6 +50,7 @@ impl UserNamespace {
     }
 
     /// Whether this is the initial user namespace.
+    #[inline]
     pub fn is_initial(&self) -> bool {
         core::ptr::eq(
             self.as_raw(),
@@ -55,22 +59,26 @@ impl UserNamespace {
     }
 
     /// Whether this namespace is `ancestor` or one of its descendants (`in_userns()`).
+    #[inline]
     pub fn is_within(&self, ancestor: &UserNamespace) -> bool {
         // SAFETY: Both namespaces are alive (type invariants).
         unsafe { bindings::in_userns(ancestor.as_raw(), self.as_raw()) }
     }
 
     /// Returns the namespace's `ns_common`.
+    #[inline]
     pub fn as_common(&self) -> &NsCommon {
         &self.0
     }
 
     /// Returns the raw pointer to the `struct user_namespace`.
+    #[inline]
     pub fn as_raw_user_ns(&self) -> *mut bindings::user_namespace {
         self.as_raw()
     }
 
     /// Whether the current task has `cap` over this namespace (`ns_capable()`, audited).
+    #[inline]
     pub fn current_capable(&self, cap: u32) -> bool {
         // SAFETY: The namespace is alive (type invariants).
         unsafe { bindings::ns_capable(self.as_raw(), cap as _) }
@@ -78,6 +86,7 @@ impl UserNamespace {
 
     /// Whether the current task has `cap` over this namespace, without an audit record on
     /// failure (`ns_capable_noaudit()`).
+    #[inline]
     pub fn current_capable_noaudit(&self, cap: u32) -> bool {
         // SAFETY: The namespace is alive (type invariants).
         unsafe { bindings::ns_capable_noaudit(self.as_raw(), cap as _) }
@@ -85,11 +94,13 @@ impl UserNamespace {
 
     /// Whether the current task may checkpoint and restore in this namespace:
     /// `CAP_CHECKPOINT_RESTORE` or `CAP_SYS_ADMIN` over it.
+    #[inline]
     pub fn current_checkpoint_restore_capable(&self) -> bool {
         // SAFETY: The namespace is alive (type invariants).
         unsafe { bindings::checkpoint_restore_ns_capable(self.as_raw()) }
     }
 
+    #[inline]
     fn as_raw(&self) -> *mut bindings::user_namespace {
         // SAFETY: `self.0` is embedded in a `struct user_namespace` (type invariants).
         unsafe { crate::container_of!(self.0.as_raw(), bindings::user_namespace, ns) as *mut _ }
@@ -97,6 +108,7 @@ impl UserNamespace {
 
     /// Returns the uid of the creator of the namespace as the current task's user namespace
     /// sees it, or the overflow uid when it cannot see it (`from_kuid_munged()`).
+    #[inline]
     pub fn owner_uid_in_current(&self) -> u32 {
         // SAFETY: The namespace is alive (type invariants); `owner` never changes;
         // `current_user_ns()` is valid while the current task runs.
@@ -105,6 +117,7 @@ impl UserNamespace {
 
     /// Whether the current task has `cap` over the initial user namespace, without an audit
     /// record on failure (`ns_capable_noaudit()`).
+    #[inline]
     pub fn current_capable_in_init_noaudit(cap: u32) -> bool {
         // SAFETY: `init_user_ns` is a static that lives forever; only its address is taken.
         unsafe {

@@ -21,6 +21,7 @@ pub struct Guard(PhantomData<*mut ()>);
 
 impl Guard {
     /// Enters an RCU read-side critical section.
+    #[inline]
     pub fn new() -> Self {
         // SAFETY: `rcu_read_lock()` may be called from any context; it is paired with the
         // `rcu_read_unlock()` in `drop`.
@@ -31,12 +32,14 @@ impl Guard {
 }
 
 impl Default for Guard {
+    #[inline]
     fn default() -> Self {
         Self::new()
     }
 }
 
 impl Drop for Guard {
+    #[inline]
     fn drop(&mut self) {
         // SAFETY: By the type invariants the read lock is held, by this context.
         unsafe { bindings::rcu_read_unlock() };
@@ -44,6 +47,7 @@ impl Drop for Guard {
 }
 
 /// Enters an RCU read-side critical section; it ends when the returned guard is dropped.
+#[inline]
 pub fn read_lock() -> Guard {
     Guard::new()
 }

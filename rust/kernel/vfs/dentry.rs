@@ -40,6 +40,7 @@ impl Dentry {
     /// # Safety
     ///
     /// `ptr` must point to a dentry that stays valid for `'a`, as the type invariants say.
+    #[inline]
     pub unsafe fn from_raw<'a>(ptr: *mut bindings::dentry) -> &'a Self {
         // SAFETY: `Dentry` is a transparent wrapper of `struct dentry`; the caller guarantees
         // validity for `'a`.
@@ -47,11 +48,13 @@ impl Dentry {
     }
 
     /// Returns the raw pointer to the dentry.
+    #[inline]
     pub fn as_raw(&self) -> *mut bindings::dentry {
         self.0.get()
     }
 
     /// Returns the inode of a positive dentry, `None` for a negative one.
+    #[inline]
     pub fn inode(&self) -> Option<&Inode> {
         // SAFETY: A count is held (type invariants), so the dentry is not killed: `d_inode` of a
         // positive dentry only changes (to null) when it is, under `d_lock`, and the dentry
@@ -79,17 +82,20 @@ impl<'g> StashedDentry<'g> {
     ///
     /// `ptr` must point to a dentry allocated so that it is freed only after an RCU grace period
     /// (not `DCACHE_NORCU`), and not freed yet when the guard was taken.
+    #[inline]
     pub unsafe fn from_raw(ptr: NonNull<bindings::dentry>, _guard: &'g rcu::Guard) -> Self {
         // INVARIANT: Guaranteed by the caller; the guard holds the grace period off.
         Self(ptr, PhantomData)
     }
 
     /// Returns the raw pointer, for comparisons.
+    #[inline]
     pub fn as_ptr(self) -> *mut bindings::dentry {
         self.0.as_ptr()
     }
 
     /// Takes a counted reference unless the dentry is already dying (`lockref_get_not_dead()`).
+    #[inline]
     pub fn try_get(self) -> Option<ARef<Dentry>> {
         // SAFETY: The memory is valid while the guard lives (type invariants), and so is its
         // lockref, which is only changed atomically or under its lock.
@@ -119,12 +125,14 @@ impl DyingDentry<'_> {
     /// # Safety
     ///
     /// `ptr` must point to a dentry that stays allocated for `'a`.
+    #[inline]
     pub unsafe fn from_raw(ptr: NonNull<bindings::dentry>) -> Self {
         // INVARIANT: Guaranteed by the caller.
         Self(ptr, PhantomData)
     }
 
     /// Returns the raw pointer, for comparisons.
+    #[inline]
     pub fn as_ptr(self) -> *mut bindings::dentry {
         self.0.as_ptr()
     }
@@ -132,11 +140,13 @@ impl DyingDentry<'_> {
 
 // SAFETY: `dget()` and `dput()` take and drop the dentry's count, which keeps it alive.
 unsafe impl AlwaysRefCounted for Dentry {
+    #[inline]
     fn inc_ref(&self) {
         // SAFETY: A count is held (type invariants), so the dentry is not dead.
         unsafe { bindings::dget(self.as_raw()) };
     }
 
+    #[inline]
     unsafe fn dec_ref(obj: NonNull<Self>) {
         // SAFETY: The caller owns the count it drops.
         unsafe { bindings::dput(obj.as_ptr().cast()) };
@@ -154,6 +164,7 @@ pub struct NewDentry<F: PseudoFs> {
 impl<F: PseudoFs> NewDentry<F> {
     /// Allocates an anonymous dentry on `sb` (`d_alloc_anon()`); it gets the superblock's
     /// dentry operations.
+    #[inline]
     pub fn alloc_anon(sb: &SuperBlock<F>) -> Result<Self> {
         // SAFETY: `sb` is a live superblock by its type invariants.
         let ptr = NonNull::new(unsafe { bindings::d_alloc_anon(sb.as_raw()) }).ok_or(ENOMEM)?;
@@ -165,6 +176,7 @@ impl<F: PseudoFs> NewDentry<F> {
     }
 
     /// Attaches `inode` to the dentry (`d_instantiate()`), which takes over its reference.
+    #[inline]
     pub fn instantiate(self, inode: NewInode<F>) -> ARef<Dentry> {
         // SAFETY: The dentry is negative and unreachable by others; `inode` carries a reference,
         // which `into_raw()` gives up to the dentry.

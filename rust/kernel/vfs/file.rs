@@ -28,6 +28,7 @@ impl File {
     /// # Safety
     ///
     /// `ptr` must point to an open file that stays valid for `'a`.
+    #[inline]
     pub unsafe fn from_raw<'a>(ptr: *const bindings::file) -> &'a Self {
         // SAFETY: `File` is a transparent wrapper of `struct file`; the caller guarantees
         // validity for `'a`.
@@ -35,23 +36,27 @@ impl File {
     }
 
     /// Returns the raw pointer to the file.
+    #[inline]
     pub fn as_raw(&self) -> *mut bindings::file {
         self.0.get()
     }
 
     /// Returns the inode the file is open on.
+    #[inline]
     pub fn inode(&self) -> &Inode {
         // SAFETY: An open file holds its dentry and so its inode; `f_inode` never changes.
         unsafe { Inode::from_raw((*self.0.get()).f_inode) }
     }
 
     /// Whether the file's operations are `fops`, which identifies the filesystem it is from.
+    #[inline]
     pub fn has_operations(&self, fops: &'static FileOperations) -> bool {
         // SAFETY: `f_op` of an open file is set when it is opened and not changed after.
         core::ptr::eq(unsafe { (*self.0.get()).f_op }, fops.as_raw())
     }
 
     /// Opens `path` read-only with the current task's credentials (`dentry_open()`).
+    #[inline]
     pub fn open_read_only(path: &Path) -> Result<OwnedFile> {
         // SAFETY: `path` is valid (it holds its counts); `current_cred()` of the running task
         // stays valid during the call.
@@ -75,6 +80,7 @@ impl File {
 pub struct OwnedFile(NonNull<bindings::file>);
 
 impl Drop for OwnedFile {
+    #[inline]
     fn drop(&mut self) {
         // SAFETY: The count is owned (type invariants).
         unsafe { bindings::fput(self.0.as_ptr()) };
@@ -93,6 +99,7 @@ pub struct FdReservation(u32, core::marker::PhantomData<*mut ()>);
 
 impl FdReservation {
     /// Reserves the lowest free descriptor number with close-on-exec set.
+    #[inline]
     pub fn get_unused_cloexec() -> Result<Self> {
         // SAFETY: Reserves a number in the current task's file table; no pointer is involved.
         let fd = unsafe { bindings::get_unused_fd_flags(bindings::O_CLOEXEC) };
@@ -104,6 +111,7 @@ impl FdReservation {
     }
 
     /// Installs `file` under the reserved number, which userspace can use from now on.
+    #[inline]
     pub fn install(self, file: OwnedFile) -> u32 {
         let fd = self.0;
         // SAFETY: The number is reserved by this task (type invariants); `fd_install()` takes
@@ -116,6 +124,7 @@ impl FdReservation {
 }
 
 impl Drop for FdReservation {
+    #[inline]
     fn drop(&mut self) {
         // SAFETY: The number is reserved and unused (type invariants).
         unsafe { bindings::put_unused_fd(self.0) };

@@ -27,6 +27,7 @@ impl Inode {
     /// # Safety
     ///
     /// `ptr` must point to an inode that stays valid for `'a`.
+    #[inline]
     pub unsafe fn from_raw<'a>(ptr: *mut bindings::inode) -> &'a Self {
         // SAFETY: `Inode` is a transparent wrapper of `struct inode`; the caller guarantees
         // validity for `'a`.
@@ -34,11 +35,13 @@ impl Inode {
     }
 
     /// Returns the raw pointer to the inode.
+    #[inline]
     pub fn as_raw(&self) -> *mut bindings::inode {
         self.0.get()
     }
 
     /// Returns the inode number.
+    #[inline]
     pub fn ino(&self) -> u64 {
         // SAFETY: The inode is valid by the type invariants; `i_ino` of a pseudo-filesystem's
         // inode is set before the inode is published and never changes.
@@ -46,6 +49,7 @@ impl Inode {
     }
 
     /// Returns the superblock the inode belongs to.
+    #[inline]
     pub fn super_block_ptr(&self) -> *mut bindings::super_block {
         // SAFETY: The inode is valid; `i_sb` never changes.
         unsafe { (*self.as_raw()).i_sb }
@@ -58,6 +62,7 @@ impl Inode {
     /// The inode must belong to a superblock of `F`, set up by [`NewInode`], and must not be
     /// evicted while the result is used: the caller holds a count on it, on a positive dentry of
     /// it, or that dentry's `d_lock`.
+    #[inline]
     pub unsafe fn data<F: PseudoFs>(&self) -> Borrowed<'_, F> {
         // SAFETY: `i_private` was set from `F::InodeData::into_foreign()` before the inode was
         // published (the caller guarantees it is an inode of `F` made by `NewInode`) and is only
@@ -97,6 +102,7 @@ impl<F: PseudoFs> NewInode<F> {
     }
 
     /// Sets the file operations of the files opened on the inode.
+    #[inline]
     pub fn set_file_operations(&mut self, fops: &'static FileOperations) {
         // SAFETY: The inode is not published yet (type invariants), so nothing else reads
         // `i_fop`.
@@ -104,6 +110,7 @@ impl<F: PseudoFs> NewInode<F> {
     }
 
     /// Gives up the count without dropping it, for a C function that takes it over.
+    #[inline]
     pub(crate) fn into_raw(self) -> *mut bindings::inode {
         let ptr = self.0.as_ptr();
         core::mem::forget(self);
@@ -112,6 +119,7 @@ impl<F: PseudoFs> NewInode<F> {
 }
 
 impl<F: PseudoFs> Drop for NewInode<F> {
+    #[inline]
     fn drop(&mut self) {
         // SAFETY: This object owns a count on the inode. Its last `iput()` evicts it, which
         // drops its data through `F`'s superblock operations.
