@@ -156,7 +156,7 @@ pub unsafe extern "C" fn ns_registry_add_nsproxy(
 
 /// Every dynamic key below this is taken: the search for the smallest free one starts here.
 /// Read and written with the registry's lock held only.
-static FIRST_FREE: AtomicU32 = AtomicU32::new(0);
+static FIRST_FREE: AtomicU32 = AtomicU32::new(key_of(DYNAMIC_FIRST));
 
 /// The keys of the numbers `proc_alloc_inum()` hands out.
 const DYNAMIC_KEYS: RangeInclusive<u32> = key_of(DYNAMIC_FIRST)..=key_of(u32::MAX);
@@ -171,9 +171,7 @@ static PARKED: AtomicU32 = AtomicU32::new(0);
 /// Takes the smallest free dynamic key, empty, without sleeping.
 fn try_take_key() -> Result<u32> {
     let mut guard = REGISTRY.lock();
-    let from = FIRST_FREE
-        .load(Ordering::Relaxed)
-        .max(*DYNAMIC_KEYS.start());
+    let from = FIRST_FREE.load(Ordering::Relaxed);
     let key = guard.alloc(from..=*DYNAMIC_KEYS.end(), None)?;
     FIRST_FREE.store(key.saturating_add(1), Ordering::Relaxed);
     Ok(key)

@@ -227,15 +227,6 @@ impl<T> IdrGuard<'_, T> {
         NonNull::new(unsafe { bindings::idr_find(self.0.idr.get(), key as c_ulong) }.cast())
     }
 
-    /// Returns the entry with the smallest key at or above `key`.
-    #[inline]
-    pub fn next_from(&self, key: u64) -> Option<(u32, NonNull<T>)> {
-        let mut id = c_ulong::try_from(key).ok()?;
-        // SAFETY: The lock is held; `id` is a valid place for the key.
-        let ptr = NonNull::new(unsafe { bindings::idr_get_next_ul(self.0.idr.get(), &mut id) })?;
-        Some((u32::try_from(id).ok()?, ptr.cast()))
-    }
-
     /// Fills `out` with the entries whose keys are `from` or more, in order, in one walk of the
     /// tree; returns how many.
     pub fn gather(&self, from: u64, out: &mut [(u32, Option<NonNull<T>>)]) -> usize {
@@ -295,6 +286,7 @@ impl<T> IdrGuard<'_, T> {
     /// `None` empties it, and it stays taken. Returns what was there; `ENOENT` if the key is
     /// free.
     pub fn replace(&mut self, key: u32, ptr: Option<NonNull<T>>) -> Result<Option<NonNull<T>>> {
+        let entry = ptr.map_or(core::ptr::null_mut(), |p| p.as_ptr().cast());
         let map = self.0;
         let recent = map.recent.iter().find_map(|r| r.slot_of(key));
         let slot = match recent {
@@ -303,7 +295,7 @@ impl<T> IdrGuard<'_, T> {
                 // SAFETY: The lock is held.
                 let slot = unsafe { bindings::nsrs_idr_leaf_slot(map.idr.get(), key as c_ulong) };
                 if slot.is_null() {
-                    return self.replace_slow(key, ptr);
+                    return self.replace_slow(key, entry);
                 }
                 let next = map.recent_next.load(Ordering::Relaxed) as usize % map.recent.len();
                 map.recent[next].set(key, slot);
@@ -311,7 +303,6 @@ impl<T> IdrGuard<'_, T> {
                 slot
             }
         };
-        let entry = ptr.map_or(core::ptr::null_mut(), |p| p.as_ptr().cast());
         // SAFETY: `slot` is the slot of the taken key `key` (type invariants, or just looked up)
         // and the lock is held: nothing else writes it. Replacing an entry of a taken key with
         // another, or with nothing, changes no count or tag of the tree: a plain store, ordered
@@ -326,8 +317,7 @@ impl<T> IdrGuard<'_, T> {
 
     /// [`IdrGuard::replace`] for a key with no slot in a leaf: free, or kept in the root.
     #[inline]
-    fn replace_slow(&mut self, key: u32, ptr: Option<NonNull<T>>) -> Result<Option<NonNull<T>>> {
-        let entry = ptr.map_or(core::ptr::null_mut(), |p| p.as_ptr().cast());
+    fn replace_slow(&mut self, key: u32, entry: *mut c_void) -> Result<Option<NonNull<T>>> {
         // SAFETY: The lock is held.
         let old = unsafe { bindings::idr_replace(self.0.idr.get(), entry, key as c_ulong) };
         Ok(NonNull::new(crate::error::from_err_ptr(old)?.cast()))
