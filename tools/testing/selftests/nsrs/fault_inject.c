@@ -27,7 +27,8 @@
  *
  * The paths, NSRS_FAULT_ATTEMPTS times each (default 150):
  *
- *   create           unshare() of each namespace type; clone3(CLONE_NEWPID);
+ *   create           unshare() of each namespace type; clone3(CLONE_NEWPID)
+ *                    (a test each);
  *   pid              fork() in a process 1, 4 and 16 pid namespaces deep;
  *   nsfs             open("/proc/self/ns/net") and NS_GET_USERNS on it, with
  *                    dentries and inodes dropped first;
@@ -83,7 +84,7 @@
 #define RELEASE_MS 20000
 /* kmemleak reports objects older than 5 s (MSECS_MIN_AGE): wait a bit more. */
 #define KMEMLEAK_AGE_S 6
-#define MAX_STATS 9
+#define MAX_STATS 3
 #define ERRNO_KINDS 6
 
 /* ---- failslab and fail_page_alloc settings ---- */
@@ -1086,7 +1087,7 @@ FIXTURE_SETUP(faults)
 	 * last test then finds is ours), before our mark in the log: a scan logs
 	 * "new suspected memory leaks" when it finds some.
 	 */
-	if (!strcmp(_metadata->name, "create_namespaces") && kmemleak_present() &&
+	if (!strcmp(_metadata->name, "create_cgroup") && kmemleak_present() &&
 	    kmemleak_forget())
 		TH_LOG("kmemleak does not scan: %s", strerror(errno));
 	klog_begin(&self->mark, "fault_inject");
@@ -1179,48 +1180,69 @@ static int run_worker(struct stats *st, int (*fn)(void *), void *arg)
 	return 0;
 }
 
-TEST_F_TIMEOUT(faults, create_namespaces, 240)
+/*
+ * One path of creates[]: NSRS_FAULT_ATTEMPTS calls, each in a child of its
+ * own, sweeping fail-nth over the call's allocations and make-it-fail at
+ * growing intervals.
+ */
+static void create_path(struct __test_metadata *_metadata, FIXTURE_DATA(faults) *self,
+			const struct create_variant *cv)
 {
 	struct injector *outcome = &self->sh->outcome;
+	struct sweep sw = { .next = 1, .seed = cv - creates + 1 };
+	struct stats *st = &self->sh->stats[0];
 	unsigned int n, interval;
-	struct stats *st;
 	enum mode mode;
-	size_t v;
 	pid_t pid;
 	int i, status;
 
-	for (v = 0; v < ARRAY_SIZE(creates); v++) {
-		struct sweep sw = { .next = 1, .seed = v + 1 };
-
-		st = &self->sh->stats[v];
-		st->path = creates[v].path;
-		for (i = 0; i < self->attempts; i++) {
-			mode = sweep_next(&sw, &n, &interval);
-			/*
-			 * A task that made a user namespace cannot clear make-it-fail
-			 * (CAP_SYS_RESOURCE): fail the first allocation, so that it never
-			 * gets there with make-it-fail set.
-			 */
-			if (creates[v].flag == CLONE_NEWUSER)
-				interval = 1;
-			if (mode == BY_TASK) {
-				ASSERT_EQ(0, fi_interval(interval)) TH_LOG("%s", strerror(errno));
-			}
-			memset(outcome, 0, sizeof(*outcome));
-			pid = fork();
-			ASSERT_GE(pid, 0);
-			if (pid == 0)
-				_exit(create_attempt(&creates[v], st, mode, n, outcome));
-			status = wait_status(pid);
-			if (status == 2)
-				stats_bad(st, "attempt %d could not clear its injection", i);
-			else if (status)
-				stats_bad(st, "attempt %d: child exited with %d", i, status);
-			sweep_done(&sw, outcome);
+	st->path = cv->path;
+	for (i = 0; i < self->attempts; i++) {
+		mode = sweep_next(&sw, &n, &interval);
+		/*
+		 * A task that made a user namespace cannot clear make-it-fail
+		 * (CAP_SYS_RESOURCE): fail the first allocation, so that it never
+		 * gets there with make-it-fail set.
+		 */
+		if (cv->flag == CLONE_NEWUSER)
+			interval = 1;
+		if (mode == BY_TASK) {
+			ASSERT_EQ(0, fi_interval(interval)) TH_LOG("%s", strerror(errno));
 		}
+		memset(outcome, 0, sizeof(*outcome));
+		pid = fork();
+		ASSERT_GE(pid, 0);
+		if (pid == 0)
+			_exit(create_attempt(cv, st, mode, n, outcome));
+		status = wait_status(pid);
+		if (status == 2)
+			stats_bad(st, "attempt %d could not clear its injection", i);
+		else if (status)
+			stats_bad(st, "attempt %d: child exited with %d", i, status);
+		sweep_done(&sw, outcome);
 	}
-	finish(_metadata, self, ARRAY_SIZE(creates));
+	finish(_metadata, self, 1);
 }
+
+/*
+ * A test per path, each with its own budget: under KASAN and TCG the nine
+ * paths together take longer than one test's timeout.
+ */
+#define CREATE_TEST(name, index)					\
+	TEST_F_TIMEOUT(faults, create_##name, 150)			\
+	{								\
+		create_path(_metadata, self, &creates[index]);		\
+	}
+
+CREATE_TEST(cgroup, 0)
+CREATE_TEST(ipc, 1)
+CREATE_TEST(mnt, 2)
+CREATE_TEST(net, 3)
+CREATE_TEST(pid, 4)
+CREATE_TEST(time, 5)
+CREATE_TEST(user, 6)
+CREATE_TEST(uts, 7)
+CREATE_TEST(clone3_newpid, 8)
 
 struct depth_arg {
 	int depth, attempts;
