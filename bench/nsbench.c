@@ -14,7 +14,9 @@
  * namespace with N tasks alive and M extra namespaces held by fds: one
  * operation is one whole listing, ENUM_OPS of them per round.
  *
- * Usage: nsbench [WORKLOAD...]   (all of them by default)
+ * Usage: nsbench [WORKLOAD...]   (all of them by default; "ops" names every
+ *                                 workload but the enumeration ones, "enum"
+ *                                 every enumeration one)
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -204,7 +206,8 @@ static int wanted(int argc, char **argv, const char *name)
 	if (argc < 2)
 		return 1;
 	for (i = 1; i < argc; i++)
-		if (!strcmp(argv[i], name))
+		if (!strcmp(argv[i], name) ||
+		    (!strcmp(argv[i], "ops") && strncmp(name, "enum_", 5)))
 			return 1;
 	return 0;
 }

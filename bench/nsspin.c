@@ -8,6 +8,9 @@
  *   nsspin setns_pid|setns_net       setns() back and forth between two
  *   nsspin fork<depth>               fork + exit + wait, <depth> pid
  *                                    namespaces down
+ *   nsspin newpid                    clone(CLONE_NEWPID) + exit + wait
+ *   nsspin open                      open + close of /proc/self/ns/net, held
+ *   nsspin opendrop                  the same after dropping the dentry cache
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -17,6 +20,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <signal.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 int main(int argc, char **argv)
 {
@@ -37,6 +41,29 @@ int main(int argc, char **argv)
 		printf("SPIN-START %s\n", w); fflush(stdout);
 		for (unsigned long i = 0;; i++)
 			if (setns(fd[i & 1], t)) { perror("setns"); return 1; }
+	}
+	if (!strcmp(w, "open") || !strcmp(w, "opendrop")) {
+		int held = open("/proc/self/ns/net", O_RDONLY);
+		int drop = open("/proc/sys/vm/drop_caches", O_WRONLY);
+		if (held < 0 || drop < 0) { perror("open"); return 1; }
+		if (!strcmp(w, "opendrop")) close(held);
+		printf("SPIN-START %s\n", w); fflush(stdout);
+		for (;;) {
+			if (!strcmp(w, "opendrop") && pwrite(drop, "2", 1, 0) != 1) { perror("drop"); return 1; }
+			int fd = open("/proc/self/ns/net", O_RDONLY);
+			if (fd < 0) { perror("open"); return 1; }
+			close(fd);
+		}
+	}
+	if (!strcmp(w, "newpid")) {
+		printf("SPIN-START %s\n", w); fflush(stdout);
+		for (;;) {
+			pid_t c = syscall(SYS_clone, CLONE_NEWPID | SIGCHLD, 0, 0, 0, 0);
+			if (c < 0) { perror("clone"); return 1; }
+			if (c == 0) _exit(0);
+			int st;
+			waitpid(c, &st, 0);
+		}
 	}
 	if (!strncmp(w, "fork", 4)) {
 		int depth = atoi(w + 4);

@@ -6,7 +6,7 @@
 Reads DIR/icount<N>-<kernel>.log and DIR/wall-<kernel>.log (lines
 "BENCH <workload> <ops> <rounds> <ns per op>") and prints a markdown table.
 Under -icount shift=0 a nanosecond is one guest instruction; the figure of a
-kernel is the mean over its icount passes.
+kernel is the mean over its icount passes (boots), with its standard error.
 """
 import datetime
 import glob
@@ -41,27 +41,53 @@ def main(directory, release):
         for run in runs:
             workloads += [w for w in run if w not in workloads]
 
-    def mean(kernel, workload):
-        values = [run[workload] for run in icount[kernel] if workload in run]
-        return sum(values) / len(values) if values else None
+    def values(kernel, workload):
+        return [run[workload] for run in icount[kernel] if workload in run]
 
+    def mean(kernel, workload):
+        v = values(kernel, workload)
+        return sum(v) / len(v) if v else None
+
+    passes = {k: len(runs) for k, runs in icount.items()}
     print(f"Benchmarks, {datetime.date.today()}, Linux {release}, QEMU TCG.")
-    print("Instructions per operation under -icount shift=0 (mean of the passes), and")
-    print("wall-clock nanoseconds per operation in plain TCG (one pass, noisy).")
+    print("Instructions per operation under -icount shift=0: the mean over the boots")
+    print(f"(stock {passes['stock']}, nsrs {passes['nsrs']}; the enumeration workloads in the first"
+          " only) with its")
+    print("standard error, and the ratio nsrs/stock with the standard error of the ratio; then")
+    print("wall-clock nanoseconds per operation in plain TCG (one boot, noisy).")
     print()
     print("| workload | stock instr/op | nsrs instr/op | nsrs/stock | stock wall ns/op | nsrs wall ns/op |")
     print("|---|---:|---:|---:|---:|---:|")
     for w in workloads:
         s, n = mean("stock", w), mean("nsrs", w)
-        ratio = f"{n / s:.3f}" if s and n else "-"
+        es, en = stderr(values("stock", w)), stderr(values("nsrs", w))
+        ratio = "-"
+        if s and n:
+            ratio = f"{n / s:.3f}"
+            if es is not None and en is not None:
+                ratio += f" ± {n / s * math.hypot(es / s, en / n):.3f}"
         ws = wall.get("stock", {}).get(w, "-")
         wn = wall.get("nsrs", {}).get(w, "-")
-        fs = f"{s:.0f}" if s else "-"
-        fn = f"{n:.0f}" if n else "-"
-        print(f"| {w} | {fs} | {fn} | {ratio} | {ws} | {wn} |")
+        print(f"| {w} | {figure(s, es)} | {figure(n, en)} | {ratio} | {ws} | {wn} |")
     enum_summary(mean)
     write_plot(os.path.join(directory, "enumeration.svg"), mean, workloads)
     return 0
+
+
+def stderr(values):
+    """The standard error of the mean of values; None for fewer than two."""
+    if len(values) < 2:
+        return None
+    m = sum(values) / len(values)
+    var = sum((v - m) ** 2 for v in values) / (len(values) - 1)
+    return math.sqrt(var / len(values))
+
+
+def figure(value, error):
+    """A mean for the table, with its standard error when there is one."""
+    if not value:
+        return "-"
+    return f"{value:.0f}" if error is None else f"{value:.0f} ± {error:.0f}"
 
 
 def enum_figure(mean, method, n, m):

@@ -5,14 +5,15 @@
 
 Attached to QEMU's gdbstub (tcp PORT), it stops the guest at ENTRY_SYMBOL,
 single-steps it until it returns to user space (with LOOP=1: until it reaches
-ENTRY_SYMBOL again, user space and other tasks included), OPS times, and
-prints the mean count per operation and per function (from SYSTEM_MAP).
+ENTRY_SYMBOL again, user space and other tasks included; with RET=1: until
+ENTRY_SYMBOL returns to its caller), OPS times, and prints the mean count per operation and per function (from SYSTEM_MAP).
 scripts/trace-op.sh runs it against a guest looping in bench/nsspin.c.
 """
 import socket, sys, bisect, collections
 port, sysmap, entry, nops = int(sys.argv[1]), sys.argv[2], sys.argv[3], int(sys.argv[4])
 import os
 LOOP = os.environ.get('LOOP') == '1'
+RET = os.environ.get('RET') == '1'
 syms = []
 for line in open(sysmap):
     a, t, name = line.split()[:3]
@@ -52,12 +53,20 @@ def step():
     r = recv_packet()
     while r[:1] not in (b'T', b'S'):
         r = recv_packet()
-def pc():
+def regs():
     send('g')
     r = recv_packet()
     while r[:1] in (b'T', b'S') or len(r) < 300:
         r = recv_packet()
-    return int.from_bytes(bytes.fromhex(r.decode()[256:272]), 'little')
+    return r.decode()
+def reg64(r, index):
+    return int.from_bytes(bytes.fromhex(r[index * 16:index * 16 + 16]), 'little')
+def pc():
+    return reg64(regs(), 16)
+def return_address():
+    """The return address on the stack at a function's first instruction."""
+    rsp = reg64(regs(), 7)
+    return int.from_bytes(bytes.fromhex(cmd('m%x,8' % rsp).decode()), 'little')
 s.sendall(b'+')
 send('?'); recv_packet()
 import time; time.sleep(0.3)
@@ -82,9 +91,9 @@ for op in range(nops):
     cur = pc()
     assert cur == bp, hex(cur)
     steps = 0
-    seq = []
+    ret = return_address() if RET else None
     while cur >= 0xffffffff80000000 or LOOP:
-        if cur == bp and steps:
+        if (cur == bp and steps) or cur == ret:
             break
         total[sym(cur) if cur >= 0xffffffff80000000 else '<user>'] += 1
         step()
@@ -93,5 +102,5 @@ for op in range(nops):
         if steps > 2000000: break
     print('op', op, 'steps', steps, flush=True)
 print('total per op:', sum(total.values()) / nops)
-for name, c in total.most_common(80):
+for name, c in total.most_common():
     print('%8.1f %s' % (c / nops, name))

@@ -13,8 +13,8 @@
 //! its way to being freed) frees the key. Numbering and registering cost one tree instead of
 //! two, the numbers share one space with procfs entries as in the stock kernel, and the keys
 //! stay dense, so that entering and leaving do not allocate or free tree nodes. A freed key
-//! is kept (parked) for the next number asked for, so that a namespace made and freed in a
-//! loop costs two short walks of the tree (enter, leave) and no search.
+//! is kept (parked, up to 64 of them) for the next number asked for, so that a namespace made
+//! and freed in a loop costs no search of the tree and no freeing of a node.
 //!
 //! # Entry and removal
 //!
@@ -47,7 +47,7 @@ use kernel::{
     bindings,
     error::{code::*, Result},
     ffi::{c_int, c_uint, c_ulong},
-    idr::Idr,
+    idr::{Idr, IdrGuard},
     ns::{self, NsCommon, NsOperations, NsProxy},
     prelude::*,
     types::ARef,
@@ -161,12 +161,40 @@ static FIRST_FREE: AtomicU32 = AtomicU32::new(key_of(DYNAMIC_FIRST));
 /// The keys of the numbers `proc_alloc_inum()` hands out.
 const DYNAMIC_KEYS: RangeInclusive<u32> = key_of(DYNAMIC_FIRST)..=key_of(u32::MAX);
 
-/// A freed dynamic key kept taken, empty, for the next number asked for; 0 when there is none.
+/// How many freed dynamic keys are kept taken, empty, for the next numbers asked for.
+const PARKED_MAX: usize = 64;
+
+/// The parked keys, a stack: `PARKED_KEYS[..PARKED_LEN]`, the last parked on top. Only
+/// accessed with the registry's lock held (the functions below take its guard to show it).
 ///
 /// A namespace made and freed over and over (`unshare()` in a loop) then never searches the
-/// tree for a free key nor frees one: its number is handed from the last one to the next.
+/// tree for a free key nor frees one: its number is handed from the last one to the next, and
+/// the map still remembers its slot. Many places, not one: pid namespaces are freed from RCU
+/// callbacks, and ipc and net ones by a worker, in batches of dozens after as many were made.
 /// Numbers are not promised to be the smallest free, only unique among live namespaces.
-static PARKED: AtomicU32 = AtomicU32::new(0);
+static PARKED_KEYS: [AtomicU32; PARKED_MAX] = [const { AtomicU32::new(0) }; PARKED_MAX];
+static PARKED_LEN: AtomicU32 = AtomicU32::new(0);
+
+/// Takes the key parked last, if there is one.
+fn unpark(_locked: &IdrGuard<'_, NsCommon>) -> Option<u32> {
+    let len = PARKED_LEN.load(Ordering::Relaxed).checked_sub(1)?;
+    PARKED_LEN.store(len, Ordering::Relaxed);
+    Some(PARKED_KEYS[len as usize].load(Ordering::Relaxed))
+}
+
+/// Whether there is room to park a key.
+fn can_park(_locked: &IdrGuard<'_, NsCommon>) -> bool {
+    (PARKED_LEN.load(Ordering::Relaxed) as usize) < PARKED_MAX
+}
+
+/// Parks `key`, emptied, if there is room (see [`can_park`]).
+fn park(_locked: &IdrGuard<'_, NsCommon>, key: u32) {
+    let len = PARKED_LEN.load(Ordering::Relaxed) as usize;
+    if let Some(place) = PARKED_KEYS.get(len) {
+        place.store(key, Ordering::Relaxed);
+        PARKED_LEN.store(len as u32 + 1, Ordering::Relaxed);
+    }
+}
 
 /// Takes the smallest free dynamic key, empty, without sleeping.
 fn try_take_key() -> Result<u32> {
@@ -178,7 +206,7 @@ fn try_take_key() -> Result<u32> {
 }
 
 /// `proc_alloc_inum()`: takes a free inode number from `0xF0000000` on, for a namespace or a
-/// procfs entry (the one last freed if it is parked, else the smallest free), and stores it
+/// procfs entry (a parked one if there is one, else the smallest free), and stores it
 /// in `*inum`. 0, `-ENOSPC` when all are taken, or
 /// `-ENOMEM`. May sleep.
 ///
@@ -187,12 +215,10 @@ fn try_take_key() -> Result<u32> {
 /// `inum` must be valid for a write.
 #[no_mangle]
 pub unsafe extern "C" fn nsrs_alloc_inum(inum: *mut c_uint) -> c_int {
-    // Acquire: pairs with the release that parked it, after it was emptied.
-    let parked = PARKED.swap(0, Ordering::Acquire);
-    let key = if parked != 0 {
-        Ok(parked)
-    } else {
-        REGISTRY.with_preload(try_take_key)
+    let parked = unpark(&REGISTRY.lock());
+    let key = match parked {
+        Some(key) => Ok(key),
+        None => REGISTRY.with_preload(try_take_key),
     };
     match key {
         Ok(key) => {
@@ -210,18 +236,12 @@ pub unsafe extern "C" fn nsrs_alloc_inum(inum: *mut c_uint) -> c_int {
 #[no_mangle]
 pub extern "C" fn nsrs_free_inum(inum: c_uint) {
     let key = key_of(inum);
-    if DYNAMIC_KEYS.contains(&key) && PARKED.load(Ordering::Relaxed) == 0 {
-        // Empty the key but keep it taken, and park it, unless another was parked meanwhile.
-        let emptied = REGISTRY.lock().replace(key, None).is_ok();
-        if emptied
-            && PARKED
-                .compare_exchange(0, key, Ordering::Release, Ordering::Relaxed)
-                .is_ok()
-        {
-            return;
-        }
-    }
     let mut guard = REGISTRY.lock();
+    // Empty the key but keep it taken, and park it, while there is room.
+    if DYNAMIC_KEYS.contains(&key) && can_park(&guard) && guard.replace(key, None).is_ok() {
+        park(&guard, key);
+        return;
+    }
     // One walk of the tree, not a lookup and then a removal: the number is the caller's until
     // this returns, so whatever the key holds is the caller's.
     guard.remove(key);

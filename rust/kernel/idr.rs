@@ -82,24 +82,25 @@ use core::{
 /// # Invariants
 ///
 /// After [`Idr::init`], `idr` and `lock` are initialised and the tree is only accessed with
-/// `lock` held. `recent` and `recent_next` are only accessed with `lock` held too; when the
-/// `slot` of an element of `recent` is not null, its `key` is taken and `slot` is the address
-/// of that key's slot in a leaf of the tree.
+/// `lock` held. `recent` is only accessed with `lock` held too; when the `slot` of an element
+/// of `recent` is not null, its `key` is taken and `slot` is the address of that key's slot in
+/// a leaf of the tree.
 pub struct Idr<T> {
     idr: Opaque<bindings::idr>,
     lock: Opaque<bindings::spinlock_t>,
-    /// The keys [`IdrGuard::replace`] last filled or emptied, with their slots, so that the next
-    /// replacement of one of them writes its slot without walking the tree: a namespace entered
-    /// and then left, or the number of one left handed to the next (the registry parks it),
-    /// while the previous one leaves.
+    /// Keys [`IdrGuard::replace`] filled or emptied, with their slots, each at index
+    /// `key % RECENT`, so that the next replacement of one of them writes its slot without
+    /// walking the tree: a namespace entered and then left, or the number of one left handed
+    /// to the next (the registry parks a few), while others leave.
     ///
     /// A taken key's slot stays where it is: a leaf is freed only once none of its keys is
     /// taken, and the tree grows and shrinks above its leaves, never moving one.
-    recent: [RecentSlot; 2],
-    /// Which of `recent` to overwrite next.
-    recent_next: AtomicU32,
+    recent: [RecentSlot; RECENT],
     _entries: PhantomData<*const T>,
 }
+
+/// How many keys [`Idr`] remembers the slots of; neighbouring keys never share a place.
+const RECENT: usize = 64;
 
 /// A taken key and the address of its slot in a leaf (see [`Idr`]'s invariants); no key when
 /// `slot` is null. Atomics only to be shareable: accessed with the map's lock held.
@@ -145,8 +146,7 @@ impl<T> Idr<T> {
         Self {
             idr: Opaque::uninit(),
             lock: Opaque::uninit(),
-            recent: [RecentSlot::new(), RecentSlot::new()],
-            recent_next: AtomicU32::new(0),
+            recent: [const { RecentSlot::new() }; RECENT],
             _entries: PhantomData,
         }
     }
@@ -288,8 +288,8 @@ impl<T> IdrGuard<'_, T> {
     pub fn replace(&mut self, key: u32, ptr: Option<NonNull<T>>) -> Result<Option<NonNull<T>>> {
         let entry = ptr.map_or(core::ptr::null_mut(), |p| p.as_ptr().cast());
         let map = self.0;
-        let recent = map.recent.iter().find_map(|r| r.slot_of(key));
-        let slot = match recent {
+        let recent = &map.recent[key as usize % RECENT];
+        let slot = match recent.slot_of(key) {
             Some(slot) => slot,
             None => {
                 // SAFETY: The lock is held.
@@ -297,9 +297,7 @@ impl<T> IdrGuard<'_, T> {
                 if slot.is_null() {
                     return self.replace_slow(key, entry);
                 }
-                let next = map.recent_next.load(Ordering::Relaxed) as usize % map.recent.len();
-                map.recent[next].set(key, slot);
-                map.recent_next.store((next + 1) as u32, Ordering::Relaxed);
+                recent.set(key, slot);
                 slot
             }
         };
@@ -327,10 +325,9 @@ impl<T> IdrGuard<'_, T> {
     #[inline]
     pub fn remove(&mut self, key: u32) -> Option<NonNull<T>> {
         // Its slot may go with its leaf: forget it.
-        for recent in &self.0.recent {
-            if recent.slot_of(key).is_some() {
-                recent.set(0, core::ptr::null_mut());
-            }
+        let recent = &self.0.recent[key as usize % RECENT];
+        if recent.slot_of(key).is_some() {
+            recent.set(0, core::ptr::null_mut());
         }
         // SAFETY: The lock is held.
         NonNull::new(unsafe { bindings::idr_remove(self.0.idr.get(), key as c_ulong) }.cast())

@@ -261,6 +261,17 @@ impl NsCommon {
         (self.ns_type() == Some(NsType::Pid)).then(|| PidNamespace::from_common(self))
     }
 
+    /// Returns the namespace as a pid namespace, without looking at its type: for the
+    /// operations of pid namespaces, which are only ever called with one.
+    ///
+    /// # Safety
+    ///
+    /// The namespace must be a pid namespace.
+    #[inline]
+    pub unsafe fn as_pid_ns_unchecked(&self) -> &PidNamespace {
+        PidNamespace::from_common(self)
+    }
+
     /// Returns the `CLONE_NEW*` flag of the namespace's type, as `NS_GET_NSTYPE` reports it.
     #[inline]
     pub fn clone_flag(&self) -> i32 {

@@ -25,25 +25,66 @@ fn pid_max() -> i32 {
     unsafe { core::ptr::read_volatile(core::ptr::addr_of!(bindings::pid_max)) }
 }
 
-/// Reserves the number of a new pid at one level: `tid` if `set_tid` asked for one, the next
-/// free one otherwise. `EEXIST` for a taken `tid`, `EAGAIN` when the namespace is full.
-fn reserve(ns: &PidNamespace, tid: Option<i32>) -> Result<i32> {
-    let _preload = IdrPreload::new();
-    let mut lock = PidmapGuard::lock_irq();
-    let nr = match tid {
-        Some(tid) => lock.reserve_exact(ns, tid),
-        None => {
-            // Init needs 1; after a wrap start from RESERVED_PIDS, leaving the low numbers to
-            // the daemons that got them at boot.
-            let min = if lock.cursor(ns) > bindings::RESERVED_PIDS as i32 {
-                bindings::RESERVED_PIDS as i32
-            } else {
-                1
-            };
-            lock.reserve_cyclic(ns, min, pid_max())
+/// `pidmap_lock` held with IDR nodes preloaded: what reserving numbers needs.
+///
+/// One hold serves every level of a pid that `set_tid` does not number, and its publication:
+/// C takes the lock and preloads once per level, then locks once more to publish. The lock is
+/// released first on drop (fields drop in order), then the preload.
+struct Reserving {
+    lock: PidmapGuard,
+    _preload: IdrPreload,
+}
+
+impl Reserving {
+    /// Preloads (may sleep), then takes the lock.
+    fn begin() -> Self {
+        let preload = IdrPreload::new();
+        Self {
+            lock: PidmapGuard::lock_irq(),
+            _preload: preload,
         }
-    };
-    nr.map_err(|e| if e == ENOSPC { EAGAIN } else { e })
+    }
+
+    /// Reserves the number of a new pid in `ns`: `tid` if `set_tid` asked for one, the next
+    /// free one otherwise. `EEXIST` for a taken `tid`, `EAGAIN` when the namespace is full.
+    #[inline]
+    fn reserve(&mut self, ns: &PidNamespace, tid: Option<i32>) -> Result<i32> {
+        let lock = &mut self.lock;
+        let nr = match tid {
+            Some(tid) => lock.reserve_exact(ns, tid),
+            None => {
+                // Init needs 1; after a wrap start from RESERVED_PIDS, leaving the low numbers
+                // to the daemons that got them at boot.
+                let min = if lock.cursor(ns) > bindings::RESERVED_PIDS as i32 {
+                    bindings::RESERVED_PIDS as i32
+                } else {
+                    1
+                };
+                lock.reserve_cyclic(ns, min, pid_max())
+            }
+        };
+        nr.map_err(|e| if e == ENOSPC { EAGAIN } else { e })
+    }
+}
+
+/// Reserves the number of a new pid in `ns`, in the hold `held` if there is one, else in a
+/// new one left there. A `set_tid` entry is checked first, with no hold.
+fn reserve(held: &mut Option<Reserving>, ns: &PidNamespace, tid: Option<i32>) -> Result<i32> {
+    if let Some(tid) = tid {
+        // The capability check may not run under a spinlock with interrupts off.
+        *held = None;
+        check_tid(ns, tid)?;
+    }
+    let fresh = held.is_none();
+    let hold = held.get_or_insert_with(Reserving::begin);
+    match hold.reserve(ns, tid) {
+        // Earlier levels used up the preloaded nodes: preload again, as C does per level.
+        Err(e) if e == ENOMEM && !fresh => {
+            *held = None;
+            held.insert(Reserving::begin()).reserve(ns, tid)
+        }
+        reserved => reserved,
+    }
 }
 
 /// Checks a `set_tid` entry for namespace `ns`: in `[1, pid_max)`, 1 unless the namespace has
@@ -60,9 +101,13 @@ fn check_tid(ns: &PidNamespace, tid: i32) -> Result {
 
 /// Releases the numbers `pid` holds at `levels` (those reserved so far), and resets the cursor
 /// of a namespace whose first pid failed.
-fn undo(pid: &NewPid, ns: &PidNamespace, levels: core::ops::RangeInclusive<u32>) {
+fn undo(
+    lock: &mut PidmapGuard,
+    pid: &NewPid,
+    ns: &PidNamespace,
+    levels: core::ops::RangeInclusive<u32>,
+) {
     let pid = pid.as_pid();
-    let mut lock = PidmapGuard::lock_irq();
     for level in levels {
         let (nr, upid_ns) = pid.number(level);
         lock.release(upid_ns, nr);
@@ -78,44 +123,47 @@ fn alloc(ns: &PidNamespace, set_tid: &[i32]) -> Result<NonNull<bindings::pid>> {
         return Err(EINVAL);
     }
     let mut pid = NewPid::alloc(ns).ok_or(ENOMEM)?;
+    pid.init();
+    let mut held = None;
     let mut level_ns = ns;
     for level in (0..=ns.level()).rev() {
         let tid = set_tid.get((ns.level() - level) as usize).copied();
-        let reserved = tid
-            .map_or(Ok(()), |tid| check_tid(level_ns, tid))
-            .and_then(|()| reserve(level_ns, tid));
-        match reserved {
+        match reserve(&mut held, level_ns, tid) {
             Ok(nr) => pid.set_number(level, nr, level_ns),
             Err(e) => {
-                undo(&pid, ns, level + 1..=ns.level());
+                let levels = level + 1..=ns.level();
+                match held {
+                    Some(mut hold) => undo(&mut hold.lock, &pid, ns, levels),
+                    None => undo(&mut PidmapGuard::lock_irq(), &pid, ns, levels),
+                }
                 return Err(e);
             }
         }
         level_ns = level_ns.parent().unwrap_or(level_ns);
     }
-    publish(ns, pid)
+    let mut hold = held.unwrap_or_else(Reserving::begin);
+    publish(&mut hold.lock, ns, pid)
 }
 
-/// Makes a complete pid visible in every namespace of its chain, unless `ns` no longer accepts
-/// new pids (its init is gone): `ENOMEM` then, as userspace has long been told.
-fn publish(ns: &PidNamespace, mut pid: NewPid) -> Result<NonNull<bindings::pid>> {
-    // The pid holds a reference on its namespace, dropped by the last `put_pid()`.
-    let ns_ref = kernel::types::ARef::from(ns.as_common());
-    pid.init();
-    let mut lock = PidmapGuard::lock_irq();
+/// Makes a complete pid visible in every namespace of its chain, in the hold that reserved its
+/// last number, unless `ns` no longer accepts new pids (its init is gone): `ENOMEM` then, as
+/// userspace has long been told.
+fn publish(
+    lock: &mut PidmapGuard,
+    ns: &PidNamespace,
+    mut pid: NewPid,
+) -> Result<NonNull<bindings::pid>> {
     if lock.pid_allocated(ns) & bindings::PIDNS_ADDING == 0 {
-        drop(lock);
-        drop(ns_ref);
-        undo(&pid, ns, 0..=ns.level());
+        undo(lock, &pid, ns, 0..=ns.level());
         return Err(ENOMEM);
     }
+    // The pid holds a reference on its namespace, dropped by the last `put_pid()`.
+    core::mem::forget(kernel::types::ARef::from(ns.as_common()));
     pid.set_pidfs_ino(lock.next_pidfs_ino());
     let pid = pid.into_raw();
-    core::mem::forget(ns_ref);
     // SAFETY: `pid` is fully set up and numbers every level of its chain.
     let view = unsafe { PidPtr::from_raw(pid) };
-    for level in (0..=ns.level()).rev() {
-        let (nr, upid_ns) = view.number(level);
+    for (nr, upid_ns) in view.numbers().rev() {
         // SAFETY: `nr` was reserved in `upid_ns` for this pid.
         unsafe { lock.publish(upid_ns, nr, pid) };
         let allocated = lock.pid_allocated(upid_ns);
@@ -163,8 +211,7 @@ pub unsafe extern "C" fn free_pid(pid: *mut bindings::pid) {
     let pid = unsafe { PidPtr::from_raw(ptr) };
     {
         let mut lock = PidmapGuard::lock_irqsave();
-        for level in 0..=pid.level() {
-            let (nr, ns) = pid.number(level);
+        for (nr, ns) in pid.numbers() {
             // Wraps as C's `--` would on a namespace gone wrong; no panic in the exit path.
             let allocated = lock.pid_allocated(ns).wrapping_sub(1);
             lock.set_pid_allocated(ns, allocated);

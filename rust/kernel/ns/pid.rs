@@ -345,6 +345,7 @@ impl PidmapGuard {
 
     /// Reserves the number `nr` in `ns` (an empty slot, not yet visible to lookups); `EEXIST`
     /// if it is taken. IDR nodes must have been preloaded.
+    #[inline]
     pub fn reserve_exact(&mut self, ns: &PidNamespace, nr: i32) -> Result<i32> {
         let end = nr.checked_add(1).ok_or(crate::error::code::EINVAL)?;
         // SAFETY: The IDR is protected by the lock, which is held; `GFP_ATOMIC` since the lock
@@ -367,6 +368,7 @@ impl PidmapGuard {
 
     /// Reserves the next free number in `[min, max)` of `ns` after its cursor, wrapping
     /// (`idr_alloc_cyclic()`); `ENOSPC` when the range is full.
+    #[inline]
     pub fn reserve_cyclic(&mut self, ns: &PidNamespace, min: i32, max: i32) -> Result<i32> {
         // SAFETY: As in `reserve_exact`.
         let ret = unsafe {
@@ -541,6 +543,24 @@ impl PidPtr<'_> {
         let upid = unsafe { &*(*self.0.as_ptr()).numbers.as_ptr().add(level as usize) };
         // SAFETY: As documented above.
         (upid.nr, unsafe { PidNamespace::from_raw(upid.ns) })
+    }
+
+    /// Returns the numbers from level 0 (the initial namespace) to the pid's own, with the
+    /// namespaces they are in; without [`PidPtr::number`]'s check per level.
+    #[inline]
+    pub fn numbers(&self) -> impl DoubleEndedIterator<Item = (i32, &PidNamespace)> + '_ {
+        // SAFETY: The pid is valid and has `self.level() + 1` numbers, set and not changed
+        // while it lives (type invariants).
+        let upids = unsafe {
+            core::slice::from_raw_parts(
+                (*self.0.as_ptr()).numbers.as_ptr(),
+                self.level() as usize + 1,
+            )
+        };
+        upids.iter().map(|upid| {
+            // SAFETY: As documented for `number`.
+            (upid.nr, unsafe { PidNamespace::from_raw(upid.ns) })
+        })
     }
 
     /// Drops a count; true when it was the last.

@@ -60,12 +60,14 @@ pub struct DirContext(Opaque<bindings::dir_context>, PhantomData<*mut ()>);
 
 impl DirContext {
     /// The position to continue from.
+    #[inline]
     pub fn pos(&self) -> i64 {
         // SAFETY: The context is valid (type invariants).
         unsafe { (*self.0.get()).pos }
     }
 
     /// Sets the position to continue from next time.
+    #[inline]
     pub fn set_pos(&mut self, pos: i64) {
         // SAFETY: The context is valid and ours (type invariants).
         unsafe { (*self.0.get()).pos = pos };

@@ -28,12 +28,14 @@ impl Path {
     }
 
     /// Returns the dentry of the path.
+    #[inline]
     pub fn dentry(&self) -> &Dentry {
         // SAFETY: The path holds a count on its dentry (type invariants).
         unsafe { Dentry::from_raw(self.0.dentry) }
     }
 
     /// Returns the raw `struct path`, still owned by `self`.
+    #[inline]
     pub fn as_raw(&self) -> *const bindings::path {
         &self.0
     }
@@ -43,6 +45,7 @@ impl Path {
     /// # Safety
     ///
     /// `out` must be valid for writes; whatever it held is overwritten, not released.
+    #[inline]
     pub unsafe fn into_raw(self, out: *mut bindings::path) {
         // SAFETY: The caller guarantees `out` is writable; the counts move with the value.
         unsafe { out.write(self.0) };

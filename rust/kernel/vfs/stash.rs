@@ -29,6 +29,7 @@ impl DentryStash {
     /// # Safety
     ///
     /// `ptr` must be valid for `'a`, only accessed atomically, and satisfy the type invariants.
+    #[inline]
     pub unsafe fn from_raw<'a>(ptr: *mut *mut bindings::dentry) -> &'a Self {
         // SAFETY: `DentryStash` is a transparent wrapper of the pointer; the caller guarantees
         // validity for `'a`.
@@ -44,6 +45,7 @@ impl DentryStash {
 
     /// Returns the stashed dentry, if any. It may be dying: take a reference with
     /// [`Dentry::try_get`] before keeping it past the guard.
+    #[inline]
     pub fn get<'g>(&self, guard: &'g rcu::Guard) -> Option<StashedDentry<'g>> {
         // Acquire pairs with the release of `install`: the dentry's fields are seen initialised.
         let ptr = NonNull::new(self.atomic().load(Ordering::Acquire))?;
@@ -82,6 +84,7 @@ impl DentryStash {
 
     /// Empties the slot if it still holds `dentry`: another dentry may have taken its place.
     /// Does not sleep: fit for `->d_prune`, under `d_lock`.
+    #[inline]
     pub fn remove(&self, dentry: DyingDentry<'_>) {
         let _ = self.atomic().compare_exchange(
             dentry.as_ptr(),

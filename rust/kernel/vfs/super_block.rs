@@ -175,6 +175,7 @@ impl SeqFile {
     /// # Safety
     ///
     /// `ptr` must be a valid seq_file that only this reference writes for `'a`.
+    #[inline]
     pub unsafe fn from_raw<'a>(ptr: *mut bindings::seq_file) -> &'a Self {
         // SAFETY: Transparent wrapper; validity guaranteed by the caller.
         unsafe { &*ptr.cast() }
