@@ -17,11 +17,15 @@ use kernel::{
     ns::NsCommon,
     sync::rcu,
     types::ARef,
-    vfs::{Dentry, NewDentry, NewInode, Path, SuperBlock},
+    vfs::{Dentry, Mount, NewDentry, NewInode, Path, SuperBlock},
 };
 
 /// Returns the nsfs path of `ns`, consuming the reference (kept by a new inode, or dropped
 /// when the namespace already has a dentry).
+///
+/// Always inline: the fast path is a few instructions, and `open()` of `/proc/<pid>/ns/*` pays
+/// for every call and copy around it.
+#[inline(always)]
 pub(crate) fn path_of(ns: ARef<NsCommon>) -> Result<Path> {
     let mnt = mount()?;
     if let Some(dentry) = stashed(&ns) {
@@ -29,11 +33,17 @@ pub(crate) fn path_of(ns: ARef<NsCommon>) -> Result<Path> {
         drop(ns);
         return Ok(Path::new(mnt, dentry));
     }
+    new_path(mnt, ns)
+}
+
+/// The slow path of [`path_of`], out of line so that the fast one inlines into its callers.
+fn new_path(mnt: &Mount<Nsfs>, ns: ARef<NsCommon>) -> Result<Path> {
     let dentry = new_dentry(mnt.super_block(), ns)?;
     Ok(Path::new(mnt, install(dentry)?))
 }
 
 /// The fast path: the stashed dentry, if there is one that is not dying.
+#[inline(always)]
 fn stashed(ns: &NsCommon) -> Option<ARef<Dentry>> {
     let guard = rcu::read_lock();
     ns.stash().get(&guard)?.try_get()

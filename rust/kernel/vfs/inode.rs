@@ -84,6 +84,7 @@ pub struct NewInode<F: PseudoFs>(NonNull<bindings::inode>, PhantomData<F>);
 impl<F: PseudoFs> NewInode<F> {
     /// Allocates an inode on `sb` (`new_inode_pseudo()`): a regular, immutable file with the
     /// current time, owning `data`. `data` is dropped on failure.
+    #[inline]
     pub fn new(sb: &SuperBlock<F>, ino: u64, mode: u16, data: F::InodeData) -> Result<Self> {
         // SAFETY: `sb` is a live superblock by its type invariants.
         let ptr = NonNull::new(unsafe { bindings::new_inode_pseudo(sb.as_raw()) }).ok_or(ENOMEM)?;

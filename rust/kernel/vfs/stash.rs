@@ -62,6 +62,7 @@ impl DentryStash {
     /// `new` must be fully set up, freed only after an RCU grace period (not `DCACHE_NORCU`, as
     /// `d_alloc_anon()` makes it), and its `->d_prune` must take it out of this slot (with
     /// [`DentryStash::remove`]) before it is killed.
+    #[inline]
     pub unsafe fn install<'g>(
         &self,
         current: Option<StashedDentry<'g>>,
