@@ -207,7 +207,7 @@ static int wanted(int argc, char **argv, const char *name)
 		return 1;
 	for (i = 1; i < argc; i++)
 		if (!strcmp(argv[i], name) ||
-		    (!strcmp(argv[i], "ops") && strncmp(name, "enum_", 5)))
+		    (!strcmp(argv[i], "ops") && strncmp(name, "enum", 4)))
 			return 1;
 	return 0;
 }

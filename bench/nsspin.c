@@ -4,7 +4,7 @@
  * scripts/trace-op.sh to single-step through.  Prints SPIN-START once the
  * loop is reached.
  *
- *   nsspin uts|cgroup|time|ipc       unshare(CLONE_NEW<type>) in a loop
+ *   nsspin uts|cgroup|time|ipc|net   unshare(CLONE_NEW<type>) in a loop
  *   nsspin setns_pid|setns_net       setns() back and forth between two
  *   nsspin fork<depth>               fork + exit + wait, <depth> pid
  *                                    namespaces down
@@ -29,6 +29,7 @@ int main(int argc, char **argv)
 	if (!strcmp(w, "cgroup")) flag = CLONE_NEWCGROUP;
 	if (!strcmp(w, "time")) flag = CLONE_NEWTIME;
 	if (!strcmp(w, "ipc")) flag = CLONE_NEWIPC;
+	if (!strcmp(w, "net")) flag = CLONE_NEWNET;
 	if (!strncmp(w, "setns", 5)) {
 		int t = !strcmp(w, "setns_pid") ? CLONE_NEWPID : CLONE_NEWNET;
 		fd[0] = open(t == CLONE_NEWPID ? "/proc/self/ns/pid" : "/proc/self/ns/net", O_RDONLY);

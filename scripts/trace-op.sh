@@ -4,7 +4,7 @@
 # instructions of OPS (default 2) calls of the kernel function ENTRY (for
 # example __x64_sys_unshare), per function, by single-stepping the guest
 # through QEMU's gdbstub.  LOOP=1 counts from one ENTRY to the next instead;
-# RET=1 only until ENTRY returns.
+# RET=1 only until ENTRY returns; SKIP=N leaves the first N calls untraced.
 # Needs a built kernel and initramfs; takes seconds per 10,000 instructions.
 set -euo pipefail
 . "$(dirname "$0")/env.sh"

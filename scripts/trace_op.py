@@ -6,7 +6,8 @@
 Attached to QEMU's gdbstub (tcp PORT), it stops the guest at ENTRY_SYMBOL,
 single-steps it until it returns to user space (with LOOP=1: until it reaches
 ENTRY_SYMBOL again, user space and other tasks included; with RET=1: until
-ENTRY_SYMBOL returns to its caller), OPS times, and prints the mean count per operation and per function (from SYSTEM_MAP).
+ENTRY_SYMBOL returns to its caller), OPS times (after SKIP=N calls left
+untraced), and prints the mean count per operation and per function (from SYSTEM_MAP).
 scripts/trace-op.sh runs it against a guest looping in bench/nsspin.c.
 """
 import socket, sys, bisect, collections
@@ -14,6 +15,7 @@ port, sysmap, entry, nops = int(sys.argv[1]), sys.argv[2], sys.argv[3], int(sys.
 import os
 LOOP = os.environ.get('LOOP') == '1'
 RET = os.environ.get('RET') == '1'
+SKIP = int(os.environ.get('SKIP', '0'))
 syms = []
 for line in open(sysmap):
     a, t, name = line.split()[:3]
@@ -82,7 +84,12 @@ buf = b''
 bp = symaddr[entry]
 cmd('Z0,%x,1' % bp)
 total = collections.Counter()
-first = collections.Counter()
+for _ in range(SKIP):
+    # Let the first calls run untraced: the steady state comes later.
+    send('c')
+    r = recv_packet()
+    while r[:1] not in (b'T', b'S'):
+        r = recv_packet()
 for op in range(nops):
     send('c')
     r = recv_packet()

@@ -13,7 +13,7 @@
 //! its way to being freed) frees the key. Numbering and registering cost one tree instead of
 //! two, the numbers share one space with procfs entries as in the stock kernel, and the keys
 //! stay dense, so that entering and leaving do not allocate or free tree nodes. A freed key
-//! is kept (parked, up to 64 of them) for the next number asked for, so that a namespace made
+//! is kept (parked, up to 1,024 of them) for the next number asked for, so that a namespace made
 //! and freed in a loop costs no search of the tree and no freeing of a node.
 //!
 //! # Entry and removal
@@ -161,8 +161,9 @@ static FIRST_FREE: AtomicU32 = AtomicU32::new(key_of(DYNAMIC_FIRST));
 /// The keys of the numbers `proc_alloc_inum()` hands out.
 const DYNAMIC_KEYS: RangeInclusive<u32> = key_of(DYNAMIC_FIRST)..=key_of(u32::MAX);
 
-/// How many freed dynamic keys are kept taken, empty, for the next numbers asked for.
-const PARKED_MAX: usize = 64;
+/// How many freed dynamic keys are kept taken, empty, for the next numbers asked for: 4 KiB
+/// of keys, and at most 16 leaves of the tree kept.
+const PARKED_MAX: usize = 1024;
 
 /// The parked keys, a stack: `PARKED_KEYS[..PARKED_LEN]`, the last parked on top. Only
 /// accessed with the registry's lock held (the functions below take its guard to show it).
@@ -170,8 +171,9 @@ const PARKED_MAX: usize = 64;
 /// A namespace made and freed over and over (`unshare()` in a loop) then never searches the
 /// tree for a free key nor frees one: its number is handed from the last one to the next, and
 /// the map still remembers its slot. Many places, not one: pid namespaces are freed from RCU
-/// callbacks, and ipc and net ones by a worker, in batches of dozens after as many were made.
-/// Numbers are not promised to be the smallest free, only unique among live namespaces.
+/// callbacks, and ipc and net ones by a worker, in batches of dozens after as many were made,
+/// and each net namespace frees the numbers of its procfs entries with it. Numbers are not
+/// promised to be the smallest free, only unique among live namespaces.
 static PARKED_KEYS: [AtomicU32; PARKED_MAX] = [const { AtomicU32::new(0) }; PARKED_MAX];
 static PARKED_LEN: AtomicU32 = AtomicU32::new(0);
 

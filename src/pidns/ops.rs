@@ -121,7 +121,11 @@ fn install(nsset: &mut NsSet, new: &PidNamespace) -> Result {
     if !descends {
         return Err(EINVAL);
     }
-    drop(nsset.replace_pid_ns_for_children(new));
+    let old = nsset.replace_pid_ns_for_children(new);
+    // SAFETY: `old` was the nsproxy's pid namespace for children, counted, and its count is
+    // ours: dropped straight through `put_pid_ns()`, not through the `->put` (this file's
+    // `pidns_put`) that dropping the `ARef` would call indirectly.
+    unsafe { pidns_put(ARef::into_raw(old).as_ptr().cast()) };
     Ok(())
 }
 

@@ -36,6 +36,7 @@ impl DentryStash {
         unsafe { &*ptr.cast() }
     }
 
+    #[inline]
     fn atomic(&self) -> &AtomicPtr<bindings::dentry> {
         // SAFETY: The slot is valid and every access to it is atomic (C uses `cmpxchg()`,
         // `rcu_dereference()` and `WRITE_ONCE()`), as `AtomicPtr` requires; it is aligned as a
