@@ -20,8 +20,9 @@
 //!
 //! C enters a namespace once it is fully set up, by filling its key: the initial ones at boot
 //! ([`enter_initial`], from `nsfs_init()`, the first point at which `init_net` and the initial
-//! mount namespace exist), the others where they are created, at the end of
-//! `create_new_namespaces()` (every type but user) and of `create_user_ns()`. Freeing the
+//! mount namespace exist), the others where they are created: pid namespaces by their Rust
+//! creation ([`enter`]), the other types at the end of `create_new_namespaces()` and of
+//! `create_user_ns()`. Freeing the
 //! number removes it, before the memory goes. An entry is a non-counting pointer: the registry
 //! does not keep anything alive.
 //!
@@ -122,6 +123,12 @@ fn add(ns: &NsCommon) -> Result {
     }
 }
 
+/// Enters a namespace the component itself made, once it is fully set up: pid namespaces, at
+/// the end of their creation (`create_new_namespaces()` then leaves them to us).
+pub(crate) fn enter(ns: &NsCommon) -> Result {
+    add(ns)
+}
+
 /// Enters a namespace that is fully set up: 0 or a negative errno (`-ENOMEM`).
 ///
 /// # Safety
@@ -136,8 +143,8 @@ pub unsafe extern "C" fn ns_registry_add(ns: *mut bindings::ns_common) -> c_int 
 }
 
 /// Enters the namespaces `create_new_namespaces()` just made in `new`, those the
-/// `CLONE_NEW*` bits of `flags` stand for. 0 or a negative errno; on failure some may be
-/// entered, and leave when freed.
+/// `CLONE_NEW*` bits of `flags` stand for, but pid namespaces, which [`enter`] themselves as
+/// they are made. 0 or a negative errno; on failure some may be entered, and leave when freed.
 ///
 /// # Safety
 ///
@@ -148,6 +155,10 @@ pub unsafe extern "C" fn ns_registry_add_nsproxy(
     new: *const bindings::nsproxy,
     flags: c_ulong,
 ) -> c_int {
+    let flags = flags & !(bindings::CLONE_NEWPID as c_ulong);
+    if flags & bindings::CLONE_NEW_ANY as c_ulong == 0 {
+        return 0;
+    }
     // SAFETY: The caller holds it.
     let new = unsafe { NsProxy::from_raw(new) };
     new.for_each_made_by(flags, add)

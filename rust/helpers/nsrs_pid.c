@@ -17,16 +17,6 @@
 #include <linux/user_namespace.h>
 #include <linux/wait.h>
 
-void rust_helper_refcount_set(refcount_t *r, int n)
-{
-	refcount_set(r, n);
-}
-
-struct user_namespace *rust_helper_get_user_ns(struct user_namespace *ns)
-{
-	return get_user_ns(ns);
-}
-
 void rust_helper_put_user_ns(struct user_namespace *ns)
 {
 	put_user_ns(ns);

@@ -385,8 +385,9 @@ impl ForeignOwnable for ARef<NsCommon> {
 /// `condition` holds, which should never happen; returns it.
 #[inline]
 pub fn warn_on(condition: bool) -> bool {
+    // The helper only when it has something to do: `WARN_ON()` tests inline too.
     // SAFETY: Only prints and taints.
-    unsafe { bindings::nsrs_warn_on(condition) }
+    condition && unsafe { bindings::nsrs_warn_on(condition) }
 }
 
 /// Returns the initial pid namespace's `ns_common`.

@@ -50,14 +50,18 @@ fn create(user_ns: &UserNamespace, parent: &PidNamespace) -> Result<ARef<NsCommo
     let mut ns = NewPidNamespace::alloc(caches::pid_ns_cache()).ok_or(ENOMEM)?;
     let pid_cache = caches::pid_cache(level).ok_or(ENOMEM)?;
     ns.alloc_inum()?;
-    Ok(ns.publish(
+    let ns = ns.publish(
         &ops::PIDNS_OPERATIONS,
         parent,
         user_ns,
         charge,
         pid_cache,
         memfd_noexec_scope(Some(parent)),
-    ))
+    );
+    // Entered here, set up, rather than found again in the new nsproxy by
+    // `create_new_namespaces()`: a failure later in that function drops it, which takes it out.
+    crate::registry::enter(&ns)?;
+    Ok(ns)
 }
 
 /// `copy_pid_ns()`: the pid namespace for the children of a task being created or

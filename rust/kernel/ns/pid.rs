@@ -656,7 +656,7 @@ impl NewPid {
         let pid = self.ptr.as_ptr();
         // SAFETY: The object is ours; the helper initialises the lock and wait queue in place.
         unsafe {
-            bindings::refcount_set(core::ptr::addr_of_mut!((*pid).count), 1);
+            super::refcount::set(core::ptr::addr_of_mut!((*pid).count), 1);
             bindings::nsrs_pid_init_locks(pid);
             for head in (*pid).tasks.iter_mut() {
                 head.first = core::ptr::null_mut();

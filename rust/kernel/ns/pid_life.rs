@@ -109,11 +109,15 @@ impl NewPidNamespace {
         unsafe {
             (*ns).pid_cachep = pid_cache.as_raw();
             (*ns).ns.ops = core::ptr::from_ref(ops).cast();
-            bindings::refcount_set(core::ptr::addr_of_mut!((*ns).ns.count), 1);
+            super::refcount::set(core::ptr::addr_of_mut!((*ns).ns.count), 1);
             (*ns).level = parent.level() + 1;
             (*ns).parent = parent.as_raw_pid_ns();
             core::mem::forget(parent_ref);
-            (*ns).user_ns = bindings::get_user_ns(user_ns.as_raw_user_ns());
+            // `get_user_ns()`, inline: the owner is counted like any namespace.
+            super::refcount::inc(core::ptr::addr_of_mut!(
+                (*user_ns.as_raw_user_ns()).ns.count
+            ));
+            (*ns).user_ns = user_ns.as_raw_user_ns();
             (*ns).ucounts = charge.0.as_ptr();
             core::mem::forget(charge);
             (*ns).pid_allocated = bindings::PIDNS_ADDING;

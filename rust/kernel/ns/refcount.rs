@@ -26,6 +26,17 @@ unsafe fn counter<'a>(count: *mut bindings::refcount_t) -> &'a AtomicI32 {
     unsafe { &*core::ptr::addr_of_mut!((*count).refs.counter).cast::<AtomicI32>() }
 }
 
+/// `refcount_set()`: sets the count of an object nothing else can reach yet.
+///
+/// # Safety
+///
+/// `count` must point to a valid `refcount_t`.
+#[inline]
+pub(crate) unsafe fn set(count: *mut bindings::refcount_t, n: i32) {
+    // SAFETY: Guaranteed by the caller. `atomic_set()` is a plain `WRITE_ONCE()`.
+    unsafe { counter(count) }.store(n, Ordering::Relaxed);
+}
+
 /// `refcount_inc()`: takes one more reference; warns and saturates on an increment from zero
 /// (a use after free) or an overflow.
 ///
