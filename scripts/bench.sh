@@ -5,14 +5,15 @@
 # report per-operation cost on both kernels and the ratio nsrs/stock in
 # build/bench/results.md.
 #
-# A boot's figures are exact instruction counts, but they differ from boot
-# to boot by up to about 1% (the guest's random seeds come from the host,
-# for user stack and mmap placement and hash seeds), more than the
-# difference between the kernels on the fork and unshare paths.  So the
-# per-operation workloads run NSRS_BENCH_PASSES boots per kernel (6 by
-# default) and the table gives the mean and its standard error; the
-# enumeration workloads, where the kernels differ by tens of times, run in
-# the first pass only.
+# A boot's figures are exact instruction counts, but two boots of one kernel
+# differ: the guest's random seeds come from the host.  The guest's /init
+# turns address-space randomisation off for the benchmark (where a fork's
+# stack and mappings land changes what its page tables cost: up to 1.5%);
+# what remains is under about 0.1%, the size of the differences between the
+# kernels on the fork paths.  So the per-operation workloads run
+# NSRS_BENCH_PASSES boots per kernel (6 by default) and the table gives the
+# mean and its standard error; the enumeration workloads, where the kernels
+# differ by tens of times, run in the first pass only.
 set -euo pipefail
 . "$(dirname "$0")/env.sh"
 
