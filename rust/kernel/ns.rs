@@ -366,6 +366,9 @@ impl ForeignOwnable for ARef<NsCommon> {
         ARef::into_raw(self).as_ptr().cast_const().cast()
     }
 
+    /// # Safety
+    ///
+    /// As for [`ForeignOwnable::borrow`]: `ptr` came from `into_foreign`, not yet given back.
     #[inline]
     unsafe fn borrow<'a>(ptr: *const core::ffi::c_void) -> &'a NsCommon {
         // SAFETY: The caller guarantees `ptr` came from `into_foreign` and that the reference it
@@ -373,6 +376,9 @@ impl ForeignOwnable for ARef<NsCommon> {
         unsafe { NsCommon::from_raw(ptr.cast()) }
     }
 
+    /// # Safety
+    ///
+    /// As for [`ForeignOwnable::from_foreign`]: `ptr` came from `into_foreign`, given back once.
     #[inline]
     unsafe fn from_foreign(ptr: *const core::ffi::c_void) -> Self {
         // SAFETY: The caller guarantees `ptr` came from `into_foreign`, whose reference it gives

@@ -146,6 +146,9 @@ unsafe impl AlwaysRefCounted for Dentry {
         unsafe { bindings::dget(self.as_raw()) };
     }
 
+    /// # Safety
+    ///
+    /// As for [`AlwaysRefCounted::dec_ref`]: the caller owns the count it drops.
     #[inline]
     unsafe fn dec_ref(obj: NonNull<Self>) {
         // SAFETY: The caller owns the count it drops.
