@@ -34,4 +34,7 @@
 #include <linux/utsname.h>
 #include <uapi/linux/sched.h>
 #include <uapi/linux/wait.h>
+
+/* The number of slots of a node of an IDR's tree, which Rust's cache indexes. */
+const unsigned long RUST_CONST_HELPER_XA_CHUNK_SIZE = XA_CHUNK_SIZE;
 #endif

@@ -114,20 +114,18 @@ unsigned int rust_helper_nsrs_idr_gather(struct idr *idr, unsigned long start,
 }
 
 /*
- * The slot of the taken @id of @idr in a leaf of its tree, or NULL if @id
- * is free or kept in the root.  The caller holds the IDR's lock; the slot
- * stays where it is for as long as @id is taken.
+ * The leaf of @idr's tree that holds @id's slot, taken or free, or NULL if
+ * there is none (@id is beyond the tree, in a part not grown, or kept in the
+ * root).  The caller holds the IDR's lock.
  */
-void **rust_helper_nsrs_idr_leaf_slot(struct idr *idr, unsigned long id)
+struct radix_tree_node *rust_helper_nsrs_idr_leaf(struct idr *idr,
+						  unsigned long id)
 {
-	struct radix_tree_node *node;
+	struct radix_tree_node *node = NULL;
 	void __rcu **slot = NULL;
 
 	__radix_tree_lookup(&idr->idr_rt, id - idr->idr_base, &node, &slot);
-	if (!slot || !node ||
-	    test_bit(slot - node->slots, node->tags[IDR_FREE]))
-		return NULL;
-	return (void **)slot;
+	return slot && node && !node->shift ? node : NULL;
 }
 
 void rust_helper_idr_preload_end(void)

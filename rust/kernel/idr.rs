@@ -82,53 +82,60 @@ use core::{
 /// # Invariants
 ///
 /// After [`Idr::init`], `idr` and `lock` are initialised and the tree is only accessed with
-/// `lock` held. `recent` is only accessed with `lock` held too; when the `slot` of an element
-/// of `recent` is not null, its `key` is taken and `slot` is the address of that key's slot in
-/// a leaf of the tree.
+/// `lock` held. `recent` is only accessed with `lock` held too; when the `node` of an element
+/// of `recent` is not null, it is the leaf of the tree that holds the slots of the keys of
+/// leaf number `leaf`.
 pub struct Idr<T> {
     idr: Opaque<bindings::idr>,
     lock: Opaque<bindings::spinlock_t>,
-    /// Keys [`IdrGuard::replace`] filled or emptied, with their slots, each at index
-    /// `key % RECENT`, so that the next replacement of one of them writes its slot without
-    /// walking the tree: a namespace entered and then left, or the number of one left handed
-    /// to the next (the registry parks a few), while others leave.
+    /// Leaves of the tree that [`IdrGuard::replace`] wrote to, each at index
+    /// `leaf % RECENT_LEAVES`, so that the next replacement in one of them writes its slot
+    /// without walking the tree: a namespace entered and then left, or the number of one left
+    /// handed to the next (the registry parks many), while others come and go.
     ///
-    /// A taken key's slot stays where it is: a leaf is freed only once none of its keys is
-    /// taken, and the tree grows and shrinks above its leaves, never moving one.
-    recent: [RecentSlot; RECENT],
+    /// A leaf stays where it is while it is in the tree: the tree grows and shrinks above its
+    /// leaves, and frees one only when the last of its keys is removed, which forgets it here.
+    recent: [RecentLeaf; RECENT_LEAVES],
     _entries: PhantomData<*const T>,
 }
 
-/// How many keys [`Idr`] remembers the slots of; neighbouring keys never share a place.
-const RECENT: usize = 64;
+/// How many leaves [`Idr`] remembers: 4,096 neighbouring keys never share a place.
+const RECENT_LEAVES: usize = 64;
 
-/// A taken key and the address of its slot in a leaf (see [`Idr`]'s invariants); no key when
-/// `slot` is null. Atomics only to be shareable: accessed with the map's lock held.
-struct RecentSlot {
-    key: AtomicU32,
-    slot: AtomicPtr<*mut c_void>,
+/// How many keys a leaf of the tree holds (`XA_CHUNK_SIZE`).
+const LEAF_KEYS: u32 = bindings::XA_CHUNK_SIZE as u32;
+
+/// Bits of a leaf's tag words.
+const TAG_BITS: usize = c_ulong::BITS as usize;
+
+/// A leaf number (a key divided by [`LEAF_KEYS`]) and the leaf of the tree that holds its keys
+/// (see [`Idr`]'s invariants); none when `node` is null. Atomics only to be shareable:
+/// accessed with the map's lock held.
+struct RecentLeaf {
+    leaf: AtomicU32,
+    node: AtomicPtr<bindings::xa_node>,
 }
 
-impl RecentSlot {
+impl RecentLeaf {
     #[inline]
     const fn new() -> Self {
         Self {
-            key: AtomicU32::new(0),
-            slot: AtomicPtr::new(core::ptr::null_mut()),
+            leaf: AtomicU32::new(0),
+            node: AtomicPtr::new(core::ptr::null_mut()),
         }
     }
 
-    /// The slot of `key`, if it is this one's.
+    /// The leaf of leaf number `leaf`, if it is this one's.
     #[inline]
-    fn slot_of(&self, key: u32) -> Option<*mut *mut c_void> {
-        let slot = self.slot.load(Ordering::Relaxed);
-        (!slot.is_null() && self.key.load(Ordering::Relaxed) == key).then_some(slot)
+    fn node_of(&self, leaf: u32) -> Option<NonNull<bindings::xa_node>> {
+        let node = NonNull::new(self.node.load(Ordering::Relaxed))?;
+        (self.leaf.load(Ordering::Relaxed) == leaf).then_some(node)
     }
 
     #[inline]
-    fn set(&self, key: u32, slot: *mut *mut c_void) {
-        self.key.store(key, Ordering::Relaxed);
-        self.slot.store(slot, Ordering::Relaxed);
+    fn set(&self, leaf: u32, node: *mut bindings::xa_node) {
+        self.leaf.store(leaf, Ordering::Relaxed);
+        self.node.store(node, Ordering::Relaxed);
     }
 }
 
@@ -146,7 +153,7 @@ impl<T> Idr<T> {
         Self {
             idr: Opaque::uninit(),
             lock: Opaque::uninit(),
-            recent: [const { RecentSlot::new() }; RECENT],
+            recent: [const { RecentLeaf::new() }; RECENT_LEAVES],
             _entries: PhantomData,
         }
     }
@@ -285,27 +292,27 @@ impl<T> IdrGuard<'_, T> {
     /// Puts `ptr` at `key`, which must be taken (by [`IdrGuard::alloc`] or [`Idr::insert`]);
     /// `None` empties it, and it stays taken. Returns what was there; `ENOENT` if the key is
     /// free.
+    #[inline]
     pub fn replace(&mut self, key: u32, ptr: Option<NonNull<T>>) -> Result<Option<NonNull<T>>> {
         let entry = ptr.map_or(core::ptr::null_mut(), |p| p.as_ptr().cast());
-        let map = self.0;
-        let recent = &map.recent[key as usize % RECENT];
-        let slot = match recent.slot_of(key) {
-            Some(slot) => slot,
-            None => {
-                // SAFETY: The lock is held.
-                let slot = unsafe { bindings::nsrs_idr_leaf_slot(map.idr.get(), key as c_ulong) };
-                if slot.is_null() {
-                    return self.replace_slow(key, entry);
-                }
-                recent.set(key, slot);
-                slot
-            }
+        let (leaf, offset) = (key / LEAF_KEYS, (key % LEAF_KEYS) as usize);
+        let Some(node) = self.leaf(leaf, key) else {
+            return self.replace_slow(key, entry);
         };
-        // SAFETY: `slot` is the slot of the taken key `key` (type invariants, or just looked up)
-        // and the lock is held: nothing else writes it. Replacing an entry of a taken key with
-        // another, or with nothing, changes no count or tag of the tree: a plain store, ordered
-        // after the initialisation of what `entry` points to (`rcu_assign_pointer()`).
+        // SAFETY: `node` is a leaf of the tree, which the lock we hold keeps there (type
+        // invariants); its tags only change with the lock held. `IDR_FREE` is a valid mark.
+        let free_tags =
+            unsafe { (*node.as_ptr()).__bindgen_anon_2.tags[bindings::IDR_FREE as usize] };
+        if free_tags[offset / TAG_BITS] & (1 << (offset % TAG_BITS)) != 0 {
+            return self.replace_slow(key, entry);
+        }
+        // SAFETY: `offset` is within the leaf's slots, and the key is taken (its `IDR_FREE` tag
+        // is clear). The lock is held: nothing else writes the slot. Replacing an entry of a
+        // taken key with another, or with nothing, changes no count or tag of the tree: a plain
+        // store, ordered after the initialisation of what `entry` points to
+        // (`rcu_assign_pointer()`).
         let old = unsafe {
+            let slot = core::ptr::addr_of_mut!((*node.as_ptr()).slots[offset]);
             let old = slot.read();
             AtomicPtr::from_ptr(slot).store(entry, Ordering::Release);
             old
@@ -313,7 +320,22 @@ impl<T> IdrGuard<'_, T> {
         Ok(NonNull::new(old.cast()))
     }
 
-    /// [`IdrGuard::replace`] for a key with no slot in a leaf: free, or kept in the root.
+    /// The leaf that holds the slots of leaf number `leaf`, which `key` is in: remembered, or
+    /// looked up and remembered. `None` if the tree has none there.
+    #[inline]
+    fn leaf(&mut self, leaf: u32, key: u32) -> Option<NonNull<bindings::xa_node>> {
+        let recent = &self.0.recent[leaf as usize % RECENT_LEAVES];
+        if let Some(node) = recent.node_of(leaf) {
+            return Some(node);
+        }
+        // SAFETY: The lock is held.
+        let node = unsafe { bindings::nsrs_idr_leaf(self.0.idr.get(), key as c_ulong) };
+        let node = NonNull::new(node)?;
+        recent.set(leaf, node.as_ptr());
+        Some(node)
+    }
+
+    /// [`IdrGuard::replace`] for a key with no slot in a leaf (kept in the root), or free.
     #[inline]
     fn replace_slow(&mut self, key: u32, entry: *mut c_void) -> Result<Option<NonNull<T>>> {
         // SAFETY: The lock is held.
@@ -324,9 +346,10 @@ impl<T> IdrGuard<'_, T> {
     /// Frees `key`, returning its entry (`None` if the key was free, or taken but empty).
     #[inline]
     pub fn remove(&mut self, key: u32) -> Option<NonNull<T>> {
-        // Its slot may go with its leaf: forget it.
-        let recent = &self.0.recent[key as usize % RECENT];
-        if recent.slot_of(key).is_some() {
+        // Its leaf may go if this was the last of its keys: forget it.
+        let leaf = key / LEAF_KEYS;
+        let recent = &self.0.recent[leaf as usize % RECENT_LEAVES];
+        if recent.node_of(leaf).is_some() {
             recent.set(0, core::ptr::null_mut());
         }
         // SAFETY: The lock is held.
