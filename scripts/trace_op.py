@@ -7,7 +7,8 @@ Attached to QEMU's gdbstub (tcp PORT), it stops the guest at ENTRY_SYMBOL,
 single-steps it until it returns to user space (with LOOP=1: until it reaches
 ENTRY_SYMBOL again, user space and other tasks included; with RET=1: until
 ENTRY_SYMBOL returns to its caller), OPS times (after SKIP=N calls left
-untraced), and prints the mean count per operation and per function (from SYSTEM_MAP).
+untraced), and prints the mean count per operation and per function (from SYSTEM_MAP),
+then the mean number of calls of each function per operation.
 scripts/trace-op.sh runs it against a guest looping in bench/nsspin.c.
 """
 import socket, sys, bisect, collections
@@ -84,6 +85,8 @@ buf = b''
 bp = symaddr[entry]
 cmd('Z0,%x,1' % bp)
 total = collections.Counter()
+calls = collections.Counter()
+entries = {a: n for a, n in syms}
 for _ in range(SKIP):
     # Let the first calls run untraced: the steady state comes later.
     send('c')
@@ -103,6 +106,8 @@ for op in range(nops):
         if (cur == bp and steps) or cur == ret:
             break
         total[sym(cur) if cur >= 0xffffffff80000000 else '<user>'] += 1
+        if cur in entries:
+            calls[entries[cur]] += 1
         step()
         cur = pc()
         steps += 1
@@ -111,3 +116,6 @@ for op in range(nops):
 print('total per op:', sum(total.values()) / nops)
 for name, c in total.most_common():
     print('%8.1f %s' % (c / nops, name))
+print('calls per op:')
+for name, c in calls.most_common():
+    print('calls %8.1f %s' % (c / nops, name))
