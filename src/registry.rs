@@ -21,8 +21,8 @@
 //! C enters a namespace once it is fully set up, by filling its key: the initial ones at boot
 //! ([`enter_initial`], from `nsfs_init()`, the first point at which `init_net` and the initial
 //! mount namespace exist), the others where they are created: pid namespaces by their Rust
-//! creation ([`enter`]), the other types at the end of `create_new_namespaces()` and of
-//! `create_user_ns()`. Freeing the
+//! creation, which numbers and enters them at once ([`number_and_enter`]), the other types at
+//! the end of `create_new_namespaces()` and of `create_user_ns()`. Freeing the
 //! number removes it, before the memory goes. An entry is a non-counting pointer: the registry
 //! does not keep anything alive.
 //!
@@ -123,10 +123,24 @@ fn add(ns: &NsCommon) -> Result {
     }
 }
 
-/// Enters a namespace the component itself made, once it is fully set up: pid namespaces, at
-/// the end of their creation (`create_new_namespaces()` then leaves them to us).
-pub(crate) fn enter(ns: &NsCommon) -> Result {
-    add(ns)
+/// Numbers a namespace the component itself made, once it is fully set up, and enters it: pid
+/// namespaces, at the end of their creation (`create_new_namespaces()` then leaves them to us).
+/// One hold of the lock takes the key and fills it, where numbering and entering apart take two.
+/// `ENOSPC` when every number is taken, `ENOMEM`. May sleep.
+///
+/// # Safety
+///
+/// The caller must hold the only reference to `ns`, which nobody else can reach yet and which
+/// is not numbered yet.
+pub(crate) unsafe fn number_and_enter(ns: &NsCommon) -> Result {
+    REGISTRY.with_preload(|| {
+        let mut guard = REGISTRY.lock();
+        let key = take_key(&mut guard)?;
+        // SAFETY: The caller guarantees that nobody else can reach `ns` yet: not until it is in
+        // the map, which the store below, ordered after this one, makes it.
+        unsafe { ns.set_inum(inum_of(key)) };
+        guard.replace(key, Some(NonNull::from(ns))).map(|_| ())
+    })
 }
 
 /// Enters a namespace that is fully set up: 0 or a negative errno (`-ENOMEM`).
@@ -143,8 +157,8 @@ pub unsafe extern "C" fn ns_registry_add(ns: *mut bindings::ns_common) -> c_int 
 }
 
 /// Enters the namespaces `create_new_namespaces()` just made in `new`, those the
-/// `CLONE_NEW*` bits of `flags` stand for, but pid namespaces, which [`enter`] themselves as
-/// they are made. 0 or a negative errno; on failure some may be entered, and leave when freed.
+/// `CLONE_NEW*` bits of `flags` stand for, but pid namespaces, entered as they are made
+/// ([`number_and_enter`]). 0 or a negative errno; on failure some may be entered, and leave when freed.
 ///
 /// # Safety
 ///
@@ -209,9 +223,12 @@ fn park(_locked: &IdrGuard<'_, NsCommon>, key: u32) {
     }
 }
 
-/// Takes the smallest free dynamic key, empty, without sleeping.
-fn try_take_key() -> Result<u32> {
-    let mut guard = REGISTRY.lock();
+/// Takes a free dynamic key, empty, without sleeping: the one parked last, else the smallest.
+/// `ENOSPC` when all are taken, `ENOMEM` when the tree needs a node (see [`Idr::with_preload`]).
+fn take_key(guard: &mut IdrGuard<'_, NsCommon>) -> Result<u32> {
+    if let Some(key) = unpark(guard) {
+        return Ok(key);
+    }
     let from = FIRST_FREE.load(Ordering::Relaxed);
     let key = guard.alloc(from..=*DYNAMIC_KEYS.end(), None)?;
     FIRST_FREE.store(key.saturating_add(1), Ordering::Relaxed);
@@ -220,20 +237,14 @@ fn try_take_key() -> Result<u32> {
 
 /// `proc_alloc_inum()`: takes a free inode number from `0xF0000000` on, for a namespace or a
 /// procfs entry (a parked one if there is one, else the smallest free), and stores it
-/// in `*inum`. 0, `-ENOSPC` when all are taken, or
-/// `-ENOMEM`. May sleep.
+/// in `*inum`. 0, `-ENOSPC` when all are taken, or `-ENOMEM`. May sleep.
 ///
 /// # Safety
 ///
 /// `inum` must be valid for a write.
 #[no_mangle]
 pub unsafe extern "C" fn nsrs_alloc_inum(inum: *mut c_uint) -> c_int {
-    let parked = unpark(&REGISTRY.lock());
-    let key = match parked {
-        Some(key) => Ok(key),
-        None => REGISTRY.with_preload(try_take_key),
-    };
-    match key {
+    match REGISTRY.with_preload(|| take_key(&mut REGISTRY.lock())) {
         Ok(key) => {
             // SAFETY: The caller guarantees `inum` is valid for a write.
             unsafe { inum.write(inum_of(key)) };

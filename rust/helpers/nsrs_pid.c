@@ -17,11 +17,6 @@
 #include <linux/user_namespace.h>
 #include <linux/wait.h>
 
-void rust_helper_put_user_ns(struct user_namespace *ns)
-{
-	put_user_ns(ns);
-}
-
 kuid_t rust_helper_current_euid(void)
 {
 	return current_euid();
@@ -59,11 +54,6 @@ void rust_helper_nsrs_tasklist_read_unlock(void)
 	read_unlock(&tasklist_lock);
 }
 
-bool rust_helper_thread_group_leader(struct task_struct *p)
-{
-	return thread_group_leader(p);
-}
-
 int rust_helper___fatal_signal_pending(struct task_struct *p)
 {
 	return __fatal_signal_pending(p);
@@ -85,24 +75,14 @@ void rust_helper_nsrs_ignore_sigchld(void)
 	spin_unlock_irq(&me->sighand->siglock);
 }
 
-unsigned int rust_helper_no_notify_signal_save(void)
-{
-	return no_notify_signal_save();
-}
-
-void rust_helper_no_notify_signal_restore(unsigned int flags)
-{
-	no_notify_signal_restore(flags);
-}
-
 void rust_helper_nsrs_clear_sigpending(void)
 {
 	clear_thread_flag(TIF_SIGPENDING);
 }
 
-void rust_helper_nsrs_set_current_idle_freezable(void)
+void rust_helper_nsrs_set_current_state(unsigned int state)
 {
-	set_current_state(TASK_IDLE | TASK_FREEZABLE);
+	set_current_state(state);
 }
 
 void rust_helper_nsrs_set_current_running(void)

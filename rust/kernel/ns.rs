@@ -17,6 +17,7 @@ use crate::{
 };
 use core::ptr::{addr_of, addr_of_mut, NonNull};
 
+pub mod current;
 mod mnt;
 mod ops;
 mod pid;
@@ -288,8 +289,20 @@ impl NsCommon {
     #[inline]
     pub fn inum(&self) -> u32 {
         // SAFETY: By the type invariants the namespace is alive; `inum` is set before the
-        // namespace is published and never changes.
+        // namespace is visible to anyone but its creator and never changes.
         unsafe { (*self.as_raw()).inum }
+    }
+
+    /// Sets the inode number of a namespace being made.
+    ///
+    /// # Safety
+    ///
+    /// The caller must hold the namespace's only reference, and the namespace must not be
+    /// reachable by anyone else yet (nor its number set).
+    #[inline]
+    pub unsafe fn set_inum(&self, inum: u32) {
+        // SAFETY: The caller guarantees that nothing else reads or writes the namespace.
+        unsafe { (*self.as_raw()).inum = inum };
     }
 
     /// Returns the type of the namespace, or `None` if its operations carry no `CLONE_NEW*` flag

@@ -10,7 +10,8 @@ use kernel::{
     error::code::EINVAL,
     ffi::c_int,
     ns::{
-        reaper::{current, NoNotifySignal, TasklistReadGuard},
+        current,
+        reaper::{NoNotifySignal, TasklistReadGuard},
         PidNamespace,
     },
     sync::rcu,

@@ -47,9 +47,8 @@ fn create(user_ns: &UserNamespace, parent: &PidNamespace) -> Result<ARef<NsCommo
         return Err(ENOSPC);
     }
     let charge = PidNsCharge::new(user_ns).ok_or(ENOSPC)?;
-    let mut ns = NewPidNamespace::alloc(caches::pid_ns_cache()).ok_or(ENOMEM)?;
+    let ns = NewPidNamespace::alloc(caches::pid_ns_cache()).ok_or(ENOMEM)?;
     let pid_cache = caches::pid_cache(level).ok_or(ENOMEM)?;
-    ns.alloc_inum()?;
     let ns = ns.publish(
         &ops::PIDNS_OPERATIONS,
         parent,
@@ -58,9 +57,10 @@ fn create(user_ns: &UserNamespace, parent: &PidNamespace) -> Result<ARef<NsCommo
         pid_cache,
         memfd_noexec_scope(Some(parent)),
     );
-    // Entered here, set up, rather than found again in the new nsproxy by
+    // Numbered and entered here, set up, rather than found again in the new nsproxy by
     // `create_new_namespaces()`: a failure later in that function drops it, which takes it out.
-    crate::registry::enter(&ns)?;
+    // SAFETY: `ns` is the only reference to a namespace nobody else can reach yet, unnumbered.
+    unsafe { crate::registry::number_and_enter(&ns)? };
     Ok(ns)
 }
 

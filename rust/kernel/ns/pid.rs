@@ -68,11 +68,11 @@ impl PidNamespace {
     /// Whether the current task's active pid namespace is the initial one.
     #[inline]
     pub fn current_is_init() -> bool {
-        // SAFETY: `get_current()` is the running task, valid during the call; `init_pid_ns` is
-        // a static whose address only is taken.
+        // SAFETY: The current task is valid while it runs; `init_pid_ns` is a static whose
+        // address only is taken.
         unsafe {
             core::ptr::eq(
-                bindings::task_active_pid_ns(bindings::get_current()),
+                bindings::task_active_pid_ns(super::current::task()),
                 core::ptr::addr_of_mut!(bindings::init_pid_ns),
             )
         }
@@ -287,7 +287,7 @@ impl PidNamespace {
     pub fn with_current<R>(f: impl FnOnce(&PidNamespace) -> R) -> R {
         // SAFETY: The current task's active pid namespace is held by its pid for as long as the
         // task lives, which outlasts `f`.
-        f(unsafe { Self::from_raw(bindings::task_active_pid_ns(bindings::get_current())) })
+        f(unsafe { Self::from_raw(bindings::task_active_pid_ns(super::current::task())) })
     }
 }
 

@@ -4,12 +4,7 @@
 //! `max_pid_namespaces`, and its release after an RCU grace period.
 
 use super::{NsCommon, NsOperations, PidNamespace, UserNamespace};
-use crate::{
-    bindings,
-    error::{Error, Result},
-    kmem_cache::KmemCache,
-    types::ARef,
-};
+use crate::{bindings, kmem_cache::KmemCache, types::ARef};
 use core::ptr::NonNull;
 
 /// One pid namespace charged to the current user in a user namespace (`inc_ucount()` of
@@ -50,12 +45,10 @@ impl Drop for PidNsCharge {
 ///
 /// # Invariants
 ///
-/// `self.ptr` is an object of `self.cache` owned here, its IDR initialised; `self.inum` says
-/// whether an inode number was allocated for it.
+/// `self.ptr` is an object of `self.cache` owned here, its IDR initialised.
 pub struct NewPidNamespace {
     ptr: NonNull<bindings::pid_namespace>,
     cache: &'static KmemCache,
-    inum: bool,
 }
 
 impl NewPidNamespace {
@@ -65,31 +58,12 @@ impl NewPidNamespace {
         let ptr = cache.zalloc()?.cast::<bindings::pid_namespace>();
         // SAFETY: The object is ours and zeroed.
         unsafe { bindings::idr_init(core::ptr::addr_of_mut!((*ptr.as_ptr()).idr)) };
-        Some(Self {
-            ptr,
-            cache,
-            inum: false,
-        })
-    }
-
-    /// Allocates the namespace's inode number (`ns_alloc_inum()`).
-    #[inline]
-    pub fn alloc_inum(&mut self) -> Result {
-        let ns = self.ptr.as_ptr();
-        // SAFETY: The object is ours; nothing else can see it yet.
-        let ret = unsafe {
-            (*ns).ns.stashed = core::ptr::null_mut();
-            bindings::proc_alloc_inum(core::ptr::addr_of_mut!((*ns).ns.inum))
-        };
-        if ret < 0 {
-            return Err(Error::from_errno(ret));
-        }
-        self.inum = true;
-        Ok(())
+        Some(Self { ptr, cache })
     }
 
     /// Completes the namespace as a child of `parent` owned by `user_ns`, with one reference,
-    /// accepting new pids, and returns that reference.
+    /// accepting new pids, and returns that reference. Its inode number is left to the caller
+    /// ([`NsCommon::set_inum`]), to set before anyone else can reach it.
     ///
     /// It takes references on `parent` and `user_ns`, and over `charge`.
     pub fn publish(
@@ -138,12 +112,9 @@ impl Drop for NewPidNamespace {
     #[inline]
     fn drop(&mut self) {
         let ns = self.ptr.as_ptr();
-        // SAFETY: The object is ours (type invariants): its inode number (if any) and IDR are
-        // released, then the memory goes back to its cache.
+        // SAFETY: The object is ours (type invariants): its IDR is released, then the memory
+        // goes back to its cache.
         unsafe {
-            if self.inum {
-                bindings::proc_free_inum((*ns).ns.inum);
-            }
             bindings::idr_destroy(core::ptr::addr_of_mut!((*ns).idr));
             self.cache.free(self.ptr.cast());
         }
@@ -170,14 +141,18 @@ impl DeadPidNamespace {
         Self(unsafe { NonNull::new_unchecked(ns.as_raw_pid_ns()) })
     }
 
-    /// Frees its inode number and its IDR (empty by now), then calls `callback` with the
-    /// namespace's `rcu` head after an RCU grace period, since lookups may still be reading it.
+    /// Frees its inode number (if it was numbered) and its IDR (empty by now), then calls
+    /// `callback` with the namespace's `rcu` head after an RCU grace period, since lookups may
+    /// still be reading it.
     pub fn release(self, callback: unsafe extern "C" fn(*mut bindings::callback_head)) {
         let ns = self.0.as_ptr();
         // SAFETY: The namespace is owned and unused (type invariants); this consumes the handle,
         // so each is done once; the `rcu` head is unused until now.
         unsafe {
-            bindings::proc_free_inum((*ns).ns.inum);
+            // Zero is no inode number: a namespace whose numbering failed has none to free.
+            if (*ns).ns.inum != 0 {
+                bindings::proc_free_inum((*ns).ns.inum);
+            }
             bindings::idr_destroy(core::ptr::addr_of_mut!((*ns).idr));
             bindings::call_rcu(core::ptr::addr_of_mut!((*ns).rcu), Some(callback));
         }
@@ -207,10 +182,14 @@ impl DeadPidNamespace {
     #[inline]
     pub unsafe fn free(self, cache: &KmemCache) {
         let ns = self.0.as_ptr();
-        // SAFETY: The namespace is owned and nobody can see it any more.
+        // SAFETY: The namespace is owned and nobody can see it any more; the reference on its
+        // owner it held is dropped, `put_user_ns()` inline (the owner is never null).
         unsafe {
             bindings::dec_ucount((*ns).ucounts, bindings::ucount_type_UCOUNT_PID_NAMESPACES);
-            bindings::put_user_ns((*ns).user_ns);
+            let user_ns = (*ns).user_ns;
+            if super::refcount::dec_and_test(core::ptr::addr_of_mut!((*user_ns).ns.count)) {
+                bindings::__put_user_ns(user_ns);
+            }
             cache.free(self.0.cast());
         }
     }

@@ -38,6 +38,7 @@ impl Drop for TasklistReadGuard {
 impl PidNamespace {
     /// Returns the task of the first pid numbered `nr` or more in this namespace, and that
     /// number; the task is `None` for a pid that has none (or no longer).
+    #[inline]
     pub fn task_from<'g>(
         &self,
         nr: i32,
@@ -78,72 +79,6 @@ impl RcuTask<'_> {
     }
 }
 
-/// The current task.
-pub mod current {
-    use crate::bindings;
-
-    /// Whether the current task leads its thread group.
-    #[inline]
-    pub fn is_group_leader() -> bool {
-        // SAFETY: The current task is valid.
-        unsafe { bindings::thread_group_leader(bindings::get_current()) }
-    }
-
-    /// Ignores `SIGCHLD`, so that children that exit are reaped without a wait.
-    #[inline]
-    pub fn ignore_sigchld() {
-        // SAFETY: Changes the current task's own signal handler table, under its lock.
-        unsafe { bindings::nsrs_ignore_sigchld() };
-    }
-
-    /// Waits for any child to exit, after clearing the pending-signal flag so that the wait is
-    /// not cut short; the errno of `wait4(-1, NULL, __WALL, NULL)`, or the pid reaped.
-    #[inline]
-    pub fn wait_any_child() -> i64 {
-        // SAFETY: Waits for the current task's own children.
-        unsafe {
-            bindings::nsrs_clear_sigpending();
-            bindings::kernel_wait4(
-                -1,
-                core::ptr::null_mut(),
-                bindings::__WALL as _,
-                core::ptr::null_mut(),
-            ) as i64
-        }
-    }
-
-    /// Sleeps (idle, freezable) until `done()` holds, re-checking at each wake-up.
-    #[inline]
-    pub fn sleep_until(mut done: impl FnMut() -> bool) {
-        loop {
-            // SAFETY: Sets the current task's own state before the check, as the wait pattern
-            // requires, so that a wake-up between the check and `schedule()` is not lost.
-            unsafe { bindings::nsrs_set_current_idle_freezable() };
-            if done() {
-                break;
-            }
-            // SAFETY: Sleeps in the state set above.
-            unsafe { bindings::schedule() };
-        }
-        // SAFETY: Back to running, the current task's own state.
-        unsafe { bindings::nsrs_set_current_running() };
-    }
-
-    /// Sets the exit code of the current task's thread group.
-    #[inline]
-    pub fn set_group_exit_code(code: i32) {
-        // SAFETY: The current task's own signal struct.
-        unsafe { bindings::nsrs_set_group_exit_code(code) };
-    }
-
-    /// Exits the current task with `code`; does not return.
-    #[inline]
-    pub fn exit(code: i64) -> ! {
-        // SAFETY: Ends the current task.
-        unsafe { bindings::do_exit(code as _) }
-    }
-}
-
 /// Task work does not interrupt the current task's waits while the guard lives
 /// (`no_notify_signal_save()`).
 ///
@@ -156,8 +91,15 @@ impl NoNotifySignal {
     /// Saves the state and blocks notify signals.
     #[inline]
     pub fn new() -> Self {
-        // SAFETY: Paired with the restore in `drop`.
-        Self(unsafe { bindings::no_notify_signal_save() }, PhantomData)
+        let task = super::current::task();
+        // SAFETY: A task's `flags` are only written by the task itself, which is us; restored in
+        // `drop`.
+        let flags = unsafe {
+            let flags = (*task).flags;
+            (*task).flags = flags | bindings::PF_NO_NOTIFY_SIGNAL;
+            flags
+        };
+        Self(flags, PhantomData)
     }
 }
 
@@ -171,8 +113,11 @@ impl Default for NoNotifySignal {
 impl Drop for NoNotifySignal {
     #[inline]
     fn drop(&mut self) {
-        // SAFETY: Restores what `new` saved, on the same task (type invariants).
-        unsafe { bindings::no_notify_signal_restore(self.0) };
+        const FLAG: u32 = bindings::PF_NO_NOTIFY_SIGNAL;
+        let task = super::current::task();
+        // SAFETY: Restores the flag `new` saved, on the same task (type invariants), which alone
+        // writes its `flags` (`current_restore_flags()`).
+        unsafe { (*task).flags = (*task).flags & !FLAG | self.0 & FLAG };
     }
 }
 
