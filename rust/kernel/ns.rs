@@ -89,7 +89,7 @@ impl NsType {
 /// For as long as a reference to this object exists, the namespace it belongs to holds a non-zero
 /// count that keeps it alive: a counted reference held by the owner of the reference (for example
 /// an [`ARef<NsCommon>`]), or the count the initial namespaces never drop. Its `ops` is non-null
-/// and points to the static operations of its type.
+/// and points to the static operations of its type, an [`NsOperations`] table.
 ///
 /// [`ARef<NsCommon>`]: crate::types::ARef
 #[repr(transparent)]
@@ -361,11 +361,10 @@ unsafe impl AlwaysRefCounted for NsCommon {
     unsafe fn dec_ref(obj: NonNull<Self>) {
         // SAFETY: The caller owns a reference on a valid namespace (type invariants).
         let ns = unsafe { obj.as_ref() };
-        // Every namespace type has a `->put`.
-        if let Some(put) = ns.ops().put {
-            // SAFETY: The caller owns a reference, which `->put` consumes.
-            unsafe { put(ns.as_raw()) };
-        }
+        // SAFETY: Every namespace type has a `->put` (the invariants of `NsCommon` and
+        // `NsOperations`), which C calls unchecked too; the caller owns a reference, which it
+        // consumes.
+        unsafe { ns.ops().put.unwrap_unchecked()(ns.as_raw()) };
     }
 }
 

@@ -10,8 +10,8 @@ use crate::{bindings, str::CStr, types::ARef};
 ///
 /// # Invariants
 ///
-/// It is one of the kernel's static `proc_ns_operations` tables: `name` is a static string, and
-/// `get` returns a counted reference or null.
+/// It is one of the kernel's static `proc_ns_operations` tables: `name` is a static string,
+/// `get` returns a counted reference or null, and `put` is set (C calls it unchecked).
 #[repr(transparent)]
 pub struct NsOperations(bindings::proc_ns_operations);
 
