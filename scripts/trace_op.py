@@ -86,6 +86,9 @@ bp = symaddr[entry]
 cmd('Z0,%x,1' % bp)
 total = collections.Counter()
 calls = collections.Counter()
+# PCS=SYMBOL: also count each instruction of SYMBOL, to read against objdump.
+pcs_of = os.environ.get('PCS')
+pcs = collections.Counter()
 entries = {a: n for a, n in syms}
 for _ in range(SKIP):
     # Let the first calls run untraced: the steady state comes later.
@@ -108,6 +111,8 @@ for op in range(nops):
         total[sym(cur) if cur >= 0xffffffff80000000 else '<user>'] += 1
         if cur in entries:
             calls[entries[cur]] += 1
+        if pcs_of and cur >= 0xffffffff80000000 and sym(cur) == pcs_of:
+            pcs[cur] += 1
         step()
         cur = pc()
         steps += 1
@@ -116,6 +121,8 @@ for op in range(nops):
 print('total per op:', sum(total.values()) / nops)
 for name, c in total.most_common():
     print('%8.1f %s' % (c / nops, name))
+for pc in sorted(pcs):
+    print('pc %x %8.1f' % (pc, pcs[pc] / nops))
 print('calls per op:')
 for name, c in calls.most_common():
     print('calls %8.1f %s' % (c / nops, name))

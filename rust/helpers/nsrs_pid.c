@@ -27,11 +27,10 @@ bool rust_helper_checkpoint_restore_ns_capable(struct user_namespace *ns)
 	return checkpoint_restore_ns_capable(ns);
 }
 
-/* The lock-initialising macros of a new struct pid, as alloc_pid() does. */
-void rust_helper_nsrs_pid_init_locks(struct pid *pid)
+/* spin_lock_init() of a new struct pid, as alloc_pid() does, for debug kernels. */
+void rust_helper_nsrs_pid_init_lock(struct pid *pid)
 {
 	spin_lock_init(&pid->lock);
-	init_waitqueue_head(&pid->wait_pidfd);
 }
 
 void rust_helper_task_lock(struct task_struct *p)

@@ -45,6 +45,14 @@ impl Reserving {
         }
     }
 
+    /// Releases the lock, then the preload, inline (the drop glue of the type is out of line).
+    #[inline]
+    fn end(self) {
+        let Self { lock, _preload } = self;
+        drop(lock);
+        drop(_preload);
+    }
+
     /// Reserves the number of a new pid in `ns`: `tid` if `set_tid` asked for one, the next
     /// free one otherwise. `EEXIST` for a taken `tid`, `EAGAIN` when the namespace is full.
     #[inline]
@@ -142,7 +150,9 @@ fn alloc(ns: &PidNamespace, set_tid: &[i32]) -> Result<NonNull<bindings::pid>> {
         level_ns = level_ns.parent().unwrap_or(level_ns);
     }
     let mut hold = held.unwrap_or_else(Reserving::begin);
-    publish(&mut hold.lock, ns, pid)
+    let published = publish(&mut hold.lock, ns, pid);
+    hold.end();
+    published
 }
 
 /// Makes a complete pid visible in every namespace of its chain, in the hold that reserved its

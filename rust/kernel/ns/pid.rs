@@ -581,6 +581,7 @@ impl PidPtr<'_> {
     ///
     /// The pid must not be used by the caller after this; `callback` must treat its argument as
     /// the `rcu` head of this pid.
+    #[inline]
     pub unsafe fn call_rcu(self, callback: unsafe extern "C" fn(*mut bindings::callback_head)) {
         // SAFETY: The `rcu` head is the pid's own, unused until now.
         unsafe {
@@ -654,10 +655,16 @@ impl NewPid {
     #[inline]
     pub fn init(&mut self) {
         let pid = self.ptr.as_ptr();
-        // SAFETY: The object is ours; the helper initialises the lock and wait queue in place.
+        // SAFETY: The object is ours; its lock and wait queue are initialised in place.
         unsafe {
             super::refcount::set(core::ptr::addr_of_mut!((*pid).count), 1);
-            bindings::nsrs_pid_init_locks(pid);
+            init_lock(pid);
+            // `init_waitqueue_head()`: the C function, with the macro's name and static class.
+            bindings::__init_waitqueue_head(
+                core::ptr::addr_of_mut!((*pid).wait_pidfd),
+                crate::c_str!("&pid->wait_pidfd").as_char_ptr(),
+                WAIT_PIDFD_CLASS.0.get(),
+            );
             for head in (*pid).tasks.iter_mut() {
                 head.first = core::ptr::null_mut();
             }
@@ -680,6 +687,35 @@ impl NewPid {
         core::mem::forget(self);
         ptr
     }
+}
+
+/// The lockdep class of the pids' `wait_pidfd` locks: the static key `init_waitqueue_head()`
+/// gives its call site, here one the Rust code reaches without a call.
+struct WaitQueueClass(crate::types::Opaque<bindings::lock_class_key>);
+
+// SAFETY: Only lockdep uses the key, through the pointer, and synchronises that itself.
+unsafe impl Sync for WaitQueueClass {}
+
+static WAIT_PIDFD_CLASS: WaitQueueClass = WaitQueueClass(crate::types::Opaque::uninit());
+
+/// `spin_lock_init(&pid->lock)`: where the unlocked state carries no debug data, all zeroes
+/// (`__SPIN_LOCK_UNLOCKED`), written in place; the C macro otherwise.
+///
+/// # Safety
+///
+/// `pid` must be a pid being set up, owned by the caller.
+#[inline]
+unsafe fn init_lock(pid: *mut bindings::pid) {
+    #[cfg(not(any(CONFIG_DEBUG_SPINLOCK, CONFIG_DEBUG_LOCK_ALLOC, CONFIG_PREEMPT_RT)))]
+    // SAFETY: The caller owns the pid; a `spinlock_t` here is a queued spinlock, unlocked at 0.
+    unsafe {
+        core::ptr::write_bytes(core::ptr::addr_of_mut!((*pid).lock), 0, 1)
+    };
+    #[cfg(any(CONFIG_DEBUG_SPINLOCK, CONFIG_DEBUG_LOCK_ALLOC, CONFIG_PREEMPT_RT))]
+    // SAFETY: As above.
+    unsafe {
+        bindings::nsrs_pid_init_lock(pid)
+    };
 }
 
 impl Drop for NewPid {
