@@ -27,6 +27,12 @@ use crate::bindings;
 pub fn task() -> *mut bindings::task_struct {
     #[cfg(all(CONFIG_X86_64, CONFIG_SMP))]
     {
+        const _: () = assert!(
+            core::mem::offset_of!(
+                bindings::pcpu_hot,
+                __bindgen_anon_1.__bindgen_anon_1.current_task
+            ) == 0
+        );
         let task: *mut bindings::task_struct;
         // SAFETY: `%gs` holds this CPU's per-CPU base in the kernel and `pcpu_hot` is a
         // per-CPU variable, whose link-time address is its offset from that base; the load
