@@ -5,7 +5,7 @@
  * Each workload runs in rounds of OPS operations, timed with
  * CLOCK_MONOTONIC.  Under QEMU's -icount shift=0 guest time advances one
  * nanosecond per instruction, so a round's time is its instruction count.
- * Rounds repeat until the last three agree within 0.2% (at most 20 rounds);
+ * Rounds repeat until the last three agree within 1% (at most 12 rounds);
  * the output is one line per workload:
  *
  *   BENCH <workload> <ops per round> <rounds> <median ns per op>
@@ -34,7 +34,7 @@
 #include <unistd.h>
 
 #define OPS 1000
-#define MAX_ROUNDS 20
+#define MAX_ROUNDS 12
 
 static long long now_ns(void)
 {
@@ -397,7 +397,7 @@ static int stable(const long long *t, int n)
 		lo = t[i] < lo ? t[i] : lo;
 		hi = t[i] > hi ? t[i] : hi;
 	}
-	return (hi - lo) * 500 <= lo;
+	return (hi - lo) * 100 <= lo;
 }
 
 static void measure(const char *name, round_fn fn, void *arg)
