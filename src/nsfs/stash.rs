@@ -10,7 +10,8 @@
 //! dead dentry still in the slot is replaced. `->d_prune` ([`super::Nsfs`]) empties the slot
 //! before a dentry dies, which is what makes the RCU read of the slot safe.
 
-use super::{mount, namespace_of, Nsfs, NS_FILE_OPS};
+use super::{mount, Nsfs, NS_FILE_OPS};
+use core::ptr::NonNull;
 use kernel::{
     bindings,
     error::Result,
@@ -38,8 +39,13 @@ pub(crate) fn path_of(ns: ARef<NsCommon>) -> Result<Path> {
 
 /// The slow path of [`path_of`], out of line so that the fast one inlines into its callers.
 fn new_path(mnt: &Mount<Nsfs>, ns: ARef<NsCommon>) -> Result<Path> {
+    let ns_ptr = NonNull::from(&*ns);
     let dentry = new_dentry(mnt.super_block(), ns)?;
-    Ok(Path::new(mnt, install(dentry)?))
+    // SAFETY: The reference that was `ns` is now the new inode's, which `dentry` holds until
+    // it is dropped, after the last use of `ns` (in `install`). Kept rather than read back
+    // from the dentry, which would check for an inode and data known to be there.
+    let ns = unsafe { ns_ptr.as_ref() };
+    Ok(Path::new(mnt, install(ns, dentry)))
 }
 
 /// The fast path: the stashed dentry, if there is one that is not dying.
@@ -59,15 +65,14 @@ fn new_dentry(sb: &SuperBlock<Nsfs>, ns: ARef<NsCommon>) -> Result<ARef<Dentry>>
     Ok(dentry.instantiate(inode))
 }
 
-/// Stashes `new`, or returns the live dentry another opener stashed first.
-fn install(new: ARef<Dentry>) -> Result<ARef<Dentry>> {
+/// Stashes `new`, a dentry of `ns`, or returns the live dentry another opener stashed first.
+fn install(ns: &NsCommon, new: ARef<Dentry>) -> ARef<Dentry> {
     let winner = {
-        let ns = namespace_of(&new)?;
         let guard = rcu::read_lock();
         race(ns, &new, &guard)
     };
     // Dropping the loser may sleep (its namespace's `->put`): only outside the RCU section.
-    Ok(winner.unwrap_or(new))
+    winner.unwrap_or(new)
 }
 
 /// Installs `new` in the stash of `ns` unless a live dentry is there; returns that one.
