@@ -158,7 +158,8 @@ pub unsafe extern "C" fn ns_registry_add(ns: *mut bindings::ns_common) -> c_int 
 
 /// Enters the namespaces `create_new_namespaces()` just made in `new`, those the
 /// `CLONE_NEW*` bits of `flags` stand for, but pid namespaces, entered as they are made
-/// ([`number_and_enter`]). 0 or a negative errno; on failure some may be entered, and leave when freed.
+/// ([`number_and_enter`]). 0 or a negative errno; on failure some may be entered, and leave
+/// when freed.
 ///
 /// # Safety
 ///

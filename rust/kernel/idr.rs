@@ -295,8 +295,8 @@ impl<T> IdrGuard<'_, T> {
     #[inline]
     pub fn replace(&mut self, key: u32, ptr: Option<NonNull<T>>) -> Result<Option<NonNull<T>>> {
         let entry = ptr.map_or(core::ptr::null_mut(), |p| p.as_ptr().cast());
-        let (leaf, offset) = (key / LEAF_KEYS, (key % LEAF_KEYS) as usize);
-        let Some(node) = self.leaf(leaf, key) else {
+        let offset = (key % LEAF_KEYS) as usize;
+        let Some(node) = self.leaf(key) else {
             return self.replace_slow(key, entry);
         };
         // SAFETY: `node` is a leaf of the tree, which the lock we hold keeps there (type
@@ -320,10 +320,11 @@ impl<T> IdrGuard<'_, T> {
         Ok(NonNull::new(old.cast()))
     }
 
-    /// The leaf that holds the slots of leaf number `leaf`, which `key` is in: remembered, or
-    /// looked up and remembered. `None` if the tree has none there.
+    /// The leaf that holds the slot of `key`: remembered, or looked up and remembered. `None` if
+    /// the tree has none there.
     #[inline]
-    fn leaf(&mut self, leaf: u32, key: u32) -> Option<NonNull<bindings::xa_node>> {
+    fn leaf(&mut self, key: u32) -> Option<NonNull<bindings::xa_node>> {
+        let leaf = key / LEAF_KEYS;
         let recent = &self.0.recent[leaf as usize % RECENT_LEAVES];
         if let Some(node) = recent.node_of(leaf) {
             return Some(node);

@@ -660,10 +660,13 @@ impl NewPid {
             super::refcount::set(core::ptr::addr_of_mut!((*pid).count), 1);
             init_lock(pid);
             // `init_waitqueue_head()`: the C function, with the macro's name and static class.
+            // A cast rather than `LockClassKey::as_ptr()`, which is not inlined here: the key
+            // is a transparent wrapper of `lock_class_key`, only touched by lockdep.
+            let class = core::ptr::from_ref(crate::static_lock_class!());
             bindings::__init_waitqueue_head(
                 core::ptr::addr_of_mut!((*pid).wait_pidfd),
                 crate::c_str!("&pid->wait_pidfd").as_char_ptr(),
-                WAIT_PIDFD_CLASS.0.get(),
+                class.cast_mut().cast::<bindings::lock_class_key>(),
             );
             for head in (*pid).tasks.iter_mut() {
                 head.first = core::ptr::null_mut();
@@ -688,15 +691,6 @@ impl NewPid {
         ptr
     }
 }
-
-/// The lockdep class of the pids' `wait_pidfd` locks: the static key `init_waitqueue_head()`
-/// gives its call site, here one the Rust code reaches without a call.
-struct WaitQueueClass(crate::types::Opaque<bindings::lock_class_key>);
-
-// SAFETY: Only lockdep uses the key, through the pointer, and synchronises that itself.
-unsafe impl Sync for WaitQueueClass {}
-
-static WAIT_PIDFD_CLASS: WaitQueueClass = WaitQueueClass(crate::types::Opaque::uninit());
 
 /// `spin_lock_init(&pid->lock)`: where the unlocked state carries no debug data, all zeroes
 /// (`__SPIN_LOCK_UNLOCKED`), written in place; the C macro otherwise.
