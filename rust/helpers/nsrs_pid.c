@@ -43,37 +43,6 @@ void rust_helper_task_unlock(struct task_struct *p)
 	task_unlock(p);
 }
 
-void rust_helper_nsrs_tasklist_read_lock(void)
-{
-	read_lock(&tasklist_lock);
-}
-
-void rust_helper_nsrs_tasklist_read_unlock(void)
-{
-	read_unlock(&tasklist_lock);
-}
-
-int rust_helper___fatal_signal_pending(struct task_struct *p)
-{
-	return __fatal_signal_pending(p);
-}
-
-/* SIGKILL to a task's thread group, from the kernel (SEND_SIG_PRIV). */
-int rust_helper_nsrs_kill_group(struct task_struct *p)
-{
-	return group_send_sig_info(SIGKILL, SEND_SIG_PRIV, p, PIDTYPE_MAX);
-}
-
-/* The current task's children that exit are reaped without a wait. */
-void rust_helper_nsrs_ignore_sigchld(void)
-{
-	struct task_struct *me = current;
-
-	spin_lock_irq(&me->sighand->siglock);
-	me->sighand->action[SIGCHLD - 1].sa.sa_handler = SIG_IGN;
-	spin_unlock_irq(&me->sighand->siglock);
-}
-
 void rust_helper_nsrs_clear_sigpending(void)
 {
 	clear_thread_flag(TIF_SIGPENDING);
@@ -87,11 +56,6 @@ void rust_helper_nsrs_set_current_state(unsigned int state)
 void rust_helper_nsrs_set_current_running(void)
 {
 	__set_current_state(TASK_RUNNING);
-}
-
-void rust_helper_nsrs_set_group_exit_code(int code)
-{
-	current->signal->group_exit_code = code;
 }
 
 /* WARN_ON() for a Rust caller: a backtrace, the taint, panic_on_warn. */
@@ -116,4 +80,29 @@ void rust_helper_nsrs_pid_caches_lock(void)
 void rust_helper_nsrs_pid_caches_unlock(void)
 {
 	mutex_unlock(&nsrs_pid_caches_mutex);
+}
+
+/*
+ * The lock operations kernel::ns::locks calls where C's are macros or
+ * inline functions that are more than a store (debug or PREEMPT_RT
+ * kernels); the irqsave pair is in nsrs.c.
+ */
+void rust_helper_nsrs_spin_lock_irq(spinlock_t *lock)
+{
+	spin_lock_irq(lock);
+}
+
+void rust_helper_nsrs_spin_unlock_irq(spinlock_t *lock)
+{
+	spin_unlock_irq(lock);
+}
+
+void rust_helper_nsrs_read_lock(rwlock_t *lock)
+{
+	read_lock(lock);
+}
+
+void rust_helper_nsrs_read_unlock(rwlock_t *lock)
+{
+	read_unlock(lock);
 }

@@ -177,7 +177,7 @@ impl<T> Idr<T> {
     pub fn lock(&self) -> IdrGuard<'_, T> {
         // SAFETY: The lock is initialised (type invariants); it is released by the guard, which
         // restores the interrupt state saved here.
-        let flags = unsafe { bindings::nsrs_spin_lock_irqsave(self.lock.get()) };
+        let flags = unsafe { crate::ns::locks::spin_lock_irqsave(self.lock.get()) };
         IdrGuard(self, flags)
     }
 
@@ -363,6 +363,6 @@ impl<T> Drop for IdrGuard<'_, T> {
     fn drop(&mut self) {
         // SAFETY: The guard exists only while the lock is held, by this context, with the
         // interrupt state `lock` saved.
-        unsafe { bindings::nsrs_spin_unlock_irqrestore(self.0.lock.get(), self.1) };
+        unsafe { crate::ns::locks::spin_unlock_irqrestore(self.0.lock.get(), self.1) };
     }
 }

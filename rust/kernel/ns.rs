@@ -18,6 +18,7 @@ use crate::{
 use core::ptr::{addr_of, addr_of_mut, NonNull};
 
 pub mod current;
+pub(crate) mod locks;
 mod mnt;
 mod ops;
 mod pid;

@@ -213,12 +213,12 @@ pub unsafe extern "C" fn alloc_pid(
 ///
 /// # Safety
 ///
-/// `pid` must be a published pid whose last task detached from it, freed once.
+/// `pid` must be a published pid (so not null: C checks none either) whose last task detached
+/// from it, freed once.
 #[no_mangle]
 pub unsafe extern "C" fn free_pid(pid: *mut bindings::pid) {
-    let Some(ptr) = NonNull::new(pid) else { return };
     // SAFETY: The caller guarantees a published pid, valid until the RCU callback.
-    let pid = unsafe { PidPtr::from_raw(ptr) };
+    let pid = unsafe { PidPtr::from_raw(NonNull::new_unchecked(pid)) };
     {
         let mut lock = PidmapGuard::lock_irqsave();
         for (nr, ns) in pid.numbers() {

@@ -66,8 +66,21 @@ pub fn is_group_leader() -> bool {
 /// Ignores `SIGCHLD`, so that children that exit are reaped without a wait.
 #[inline]
 pub fn ignore_sigchld() {
-    // SAFETY: Changes the current task's own signal handler table, under its lock.
-    unsafe { bindings::nsrs_ignore_sigchld() };
+    // SAFETY: The current task's `sighand` is valid while it runs (only the task itself
+    // replaces it, on exec); its table is changed under its lock, with interrupts off.
+    unsafe {
+        let sighand = (*task()).sighand;
+        let lock = core::ptr::addr_of_mut!((*sighand).siglock);
+        super::locks::spin_lock_irq(lock);
+        // `SIG_IGN`, the handler value 1.
+        let handler = core::ptr::addr_of_mut!(
+            (*sighand).action[bindings::SIGCHLD as usize - 1]
+                .sa
+                .sa_handler
+        );
+        handler.cast::<usize>().write(1);
+        super::locks::spin_unlock_irq(lock);
+    }
 }
 
 /// Clears the current task's `TIF_SIGPENDING` (`clear_thread_flag()`).
@@ -166,8 +179,9 @@ fn set_running() {
 /// Sets the exit code of the current task's thread group.
 #[inline]
 pub fn set_group_exit_code(code: i32) {
-    // SAFETY: The current task's own signal struct.
-    unsafe { bindings::nsrs_set_group_exit_code(code) };
+    // SAFETY: The current task's own signal struct, valid while it runs; C writes the field
+    // without a lock here too (`zap_pid_ns_processes()`).
+    unsafe { (*(*task()).signal).group_exit_code = code };
 }
 
 /// Exits the current task with `code`; does not return.

@@ -218,14 +218,13 @@ impl PidNamespace {
     /// Sends `SIGKILL` to the namespace's child reaper, under `tasklist_lock`.
     #[inline]
     pub fn kill_child_reaper(&self) {
+        let _tasklist = super::reaper::TasklistReadGuard::lock();
         // SAFETY: `tasklist_lock` keeps `child_reaper` valid while it is read-held.
         unsafe {
-            bindings::nsrs_tasklist_read_lock();
             let reaper = (*raw(self)).child_reaper;
             if !reaper.is_null() {
                 bindings::send_sig(bindings::SIGKILL as _, reaper, 1);
             }
-            bindings::nsrs_tasklist_read_unlock();
         }
     }
 
@@ -233,13 +232,9 @@ impl PidNamespace {
     /// `pidns_for_children_get()` relies on to see a reaper that just went away).
     #[inline]
     pub fn has_child_reaper_locked(&self) -> bool {
+        let _tasklist = super::reaper::TasklistReadGuard::lock();
         // SAFETY: As above.
-        unsafe {
-            bindings::nsrs_tasklist_read_lock();
-            let reaper = !(*raw(self)).child_reaper.is_null();
-            bindings::nsrs_tasklist_read_unlock();
-            reaper
-        }
+        unsafe { !(*raw(self)).child_reaper.is_null() }
     }
 
     /// Returns the memfd noexec scope of the namespace, `vm.memfd_noexec`.
@@ -291,6 +286,12 @@ impl PidNamespace {
     }
 }
 
+/// `pidmap_lock` of `kernel/pid.c`.
+#[inline(always)]
+fn pidmap_lock() -> *mut bindings::spinlock_t {
+    core::ptr::addr_of_mut!(bindings::pidmap_lock)
+}
+
 /// The pid allocator's lock, `pidmap_lock` of `kernel/pid.c`, held with interrupts off; it
 /// protects every pid namespace's IDR and `pid_allocated`.
 ///
@@ -309,8 +310,9 @@ impl PidmapGuard {
     /// (use [`PidmapGuard::lock_irqsave`] elsewhere).
     #[inline]
     pub fn lock_irq() -> Self {
-        // SAFETY: Paired with the unlock in `drop`.
-        unsafe { bindings::nsrs_pidmap_lock_irq() };
+        // SAFETY: `pidmap_lock` is a static, initialised spinlock, which no caller holds
+        // already; paired with the unlock in `drop`.
+        unsafe { super::locks::spin_lock_irq(pidmap_lock()) };
         Self {
             flags: None,
             _not_send: PhantomData,
@@ -320,8 +322,8 @@ impl PidmapGuard {
     /// Takes the lock, saving the interrupt state (`spin_lock_irqsave()`): from any context.
     #[inline]
     pub fn lock_irqsave() -> Self {
-        // SAFETY: Paired with the restore in `drop`.
-        let flags = unsafe { bindings::nsrs_pidmap_lock_irqsave() };
+        // SAFETY: As in `lock_irq`; paired with the restore in `drop`.
+        let flags = unsafe { super::locks::spin_lock_irqsave(pidmap_lock()) };
         Self {
             flags: Some(flags),
             _not_send: PhantomData,
@@ -447,8 +449,12 @@ impl PidmapGuard {
     /// Returns the next pidfs inode number.
     #[inline]
     pub fn next_pidfs_ino(&mut self) -> u64 {
-        // SAFETY: The lock is held, as the counter requires.
-        unsafe { bindings::nsrs_next_pidfs_ino() }
+        // SAFETY: The counter is protected by the lock, which is held.
+        unsafe {
+            let ino = core::ptr::addr_of_mut!(bindings::pidfs_ino);
+            *ino += 1;
+            *ino
+        }
     }
 }
 
@@ -458,8 +464,8 @@ impl Drop for PidmapGuard {
         // SAFETY: The lock is held by this context (type invariants).
         unsafe {
             match self.flags {
-                Some(flags) => bindings::nsrs_pidmap_unlock_irqrestore(flags),
-                None => bindings::nsrs_pidmap_unlock_irq(),
+                Some(flags) => super::locks::spin_unlock_irqrestore(pidmap_lock(), flags),
+                None => super::locks::spin_unlock_irq(pidmap_lock()),
             }
         }
     }
@@ -489,9 +495,22 @@ impl Default for IdrPreload {
     }
 }
 
+/// Whether `idr_preload_end()` comes down to `preempt_enable()`, and that to `barrier()`:
+/// without PREEMPT_RT's per-CPU lock, lockdep or preemption counting. The guard's drop is then a
+/// compiler barrier, inline, not a call to a C helper that does nothing else.
+const PRELOAD_END_IS_BARRIER: bool = !cfg!(any(
+    CONFIG_PREEMPT_RT,
+    CONFIG_DEBUG_LOCK_ALLOC,
+    CONFIG_PREEMPT_COUNT
+));
+
 impl Drop for IdrPreload {
     #[inline]
     fn drop(&mut self) {
+        if PRELOAD_END_IS_BARRIER {
+            core::sync::atomic::compiler_fence(core::sync::atomic::Ordering::SeqCst);
+            return;
+        }
         // SAFETY: Ends the section `new` began, on the same CPU (type invariants).
         unsafe { bindings::idr_preload_end() };
     }

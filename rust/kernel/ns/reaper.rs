@@ -6,7 +6,7 @@
 //! C headers: [`include/linux/sched/signal.h`](srctree/include/linux/sched/signal.h) and
 //! [`include/linux/sched/task.h`](srctree/include/linux/sched/task.h).
 
-use super::{PidNamespace, RcuTask};
+use super::{locks, PidNamespace, RcuTask};
 use crate::{bindings, sync::rcu};
 use core::{marker::PhantomData, ptr::NonNull};
 
@@ -21,8 +21,9 @@ impl TasklistReadGuard {
     /// Read-locks `tasklist_lock`.
     #[inline]
     pub fn lock() -> Self {
-        // SAFETY: Paired with the unlock in `drop`.
-        unsafe { bindings::nsrs_tasklist_read_lock() };
+        // SAFETY: `tasklist_lock` is a static, initialised rwlock; paired with the unlock in
+        // `drop`.
+        unsafe { locks::read_lock(core::ptr::addr_of_mut!(bindings::tasklist_lock)) };
         Self(PhantomData)
     }
 }
@@ -31,7 +32,7 @@ impl Drop for TasklistReadGuard {
     #[inline]
     fn drop(&mut self) {
         // SAFETY: Read-held by this context (type invariants).
-        unsafe { bindings::nsrs_tasklist_read_unlock() };
+        unsafe { locks::read_unlock(core::ptr::addr_of_mut!(bindings::tasklist_lock)) };
     }
 }
 
@@ -63,19 +64,33 @@ impl PidNamespace {
 }
 
 impl RcuTask<'_> {
-    /// Whether `SIGKILL` is already pending for the task.
+    /// Whether `SIGKILL` is already pending for the task (`__fatal_signal_pending()`).
     #[inline]
     pub fn fatal_signal_pending(&self) -> bool {
-        // SAFETY: The task is valid (type invariants).
-        unsafe { bindings::__fatal_signal_pending(self.as_ptr()) != 0 }
+        const SIGKILL_BIT: crate::ffi::c_ulong = 1 << (bindings::SIGKILL - 1);
+        // SAFETY: The task is valid (type invariants); its pending set is read once without
+        // the lock, as C reads it, and `SIGKILL` is in its first word.
+        let first = unsafe {
+            core::ptr::read_volatile(core::ptr::addr_of!((*self.as_ptr()).pending.signal.sig[0]))
+        };
+        first & SIGKILL_BIT != 0
     }
 
     /// Sends `SIGKILL` to the task's thread group, from the kernel.
     #[inline]
     pub fn kill_group(&self) {
+        // `SEND_SIG_PRIV`: the kernel sends it, whatever the permissions.
+        let from_kernel = 1usize as *mut bindings::kernel_siginfo;
         // SAFETY: The task is valid; the caller holds `tasklist_lock` or RCU, as
         // `group_send_sig_info()` requires.
-        unsafe { bindings::nsrs_kill_group(self.as_ptr()) };
+        unsafe {
+            bindings::group_send_sig_info(
+                bindings::SIGKILL as _,
+                from_kernel,
+                self.as_ptr(),
+                bindings::pid_type_PIDTYPE_MAX,
+            )
+        };
     }
 }
 
@@ -132,10 +147,13 @@ impl PidNamespace {
         }
     }
 
-    /// BSD process accounting's end of the namespace (`acct_exit_ns()`).
+    /// BSD process accounting's end of the namespace (`acct_exit_ns()`, empty without it).
     #[inline]
     pub fn acct_exit(&self) {
+        #[cfg(CONFIG_BSD_PROCESS_ACCT)]
         // SAFETY: The namespace is alive.
-        unsafe { bindings::nsrs_acct_exit_ns(self.as_raw_pid_ns()) };
+        unsafe {
+            bindings::nsrs_acct_exit_ns(self.as_raw_pid_ns())
+        };
     }
 }
