@@ -6,7 +6,7 @@
  * CLOCK_MONOTONIC.  Under QEMU's -icount shift=0 guest time advances one
  * nanosecond per instruction, so a round's time is its instruction count.
  * Rounds repeat until the last three agree within 1% (at most 12 rounds),
- * and the figure is their median.
+ * and the figure is the median of all the rounds run.
  *
  * unshare_ipc is the exception.  An ipc namespace is freed by a worker,
  * after an RCU grace period, in batches of every namespace dropped
@@ -23,7 +23,8 @@
  *   BENCH <workload> <ops per round> <rounds> <ns per op>
  *
  * and, with NSBENCH_ROUNDS set in the environment, a line per round before
- * it ("ROUND <workload> <round> <ns per op>").
+ * it ("ROUND <workload> <round> <ns per op>"), printed once all have run so
+ * that the console does not come between them.
  *
  * Enumeration workloads (enum_<method>_N<tasks>_M<namespaces>) list every
  * namespace with N tasks alive and M extra namespaces held by fds: one
@@ -51,6 +52,7 @@
 #define OPS 1000
 #define MAX_ROUNDS 12
 #define BATCHED_ROUNDS 48
+_Static_assert(BATCHED_ROUNDS >= MAX_ROUNDS, "measure() sizes its arrays for both");
 
 static long long now_ns(void)
 {
@@ -429,12 +431,12 @@ static void measure(const char *name, round_fn fn, void *arg, int batched)
 	fn(arg);	/* warm-up round, not counted */
 	while (n < rounds) {
 		t[n] = fn(arg);
-		if (getenv("NSBENCH_ROUNDS"))
-			printf("ROUND %s %d %lld\n", name, n, t[n] / OPS);
 		n++;
 		if (!batched && stable(t, n))
 			break;
 	}
+	for (i = 0; getenv("NSBENCH_ROUNDS") && i < n; i++)
+		printf("ROUND %s %d %lld\n", name, i, t[i] / OPS);
 	if (batched) {
 		for (i = 0; i < n; i++)
 			total += t[i];
@@ -447,6 +449,7 @@ static void measure(const char *name, round_fn fn, void *arg, int batched)
 	fflush(stdout);
 }
 
+/* Run a workload in a child that first descends depth pid namespaces. */
 static void measure_at_depth(const char *name, int depth, round_fn fn, void *arg,
 			     int batched)
 {

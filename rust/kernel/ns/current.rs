@@ -67,7 +67,9 @@ pub fn is_group_leader() -> bool {
 #[inline]
 pub fn ignore_sigchld() {
     // SAFETY: The current task's `sighand` is valid while it runs (only the task itself
-    // replaces it, on exec); its table is changed under its lock, with interrupts off.
+    // replaces it, on exec); its table is changed under its lock, with interrupts off. The only
+    // caller, the exiting init in `zap_pid_ns_processes()`, runs in process context with
+    // interrupts on, and takes nothing else between the lock and the unlock.
     unsafe {
         let sighand = (*task()).sighand;
         let lock = core::ptr::addr_of_mut!((*sighand).siglock);

@@ -1,14 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 
 //! The C locks the namespace core takes alongside C code: spinlocks held with interrupts off
-//! (`pidmap_lock`, a task's `siglock`) and `tasklist_lock` read-held.
+//! (`pidmap_lock`, a task's `siglock`, the registry's IDR lock) and `tasklist_lock` read-held.
 //!
-//! Each function does what the C macro of the same name does, at the same cost. Taking a lock
-//! calls the out-of-line function C calls (`_raw_spin_lock_irq()`, ...). Releasing one is
-//! inline in C where the kernel does not preempt (`CONFIG_INLINE_SPIN_UNLOCK_IRQ`,
-//! `CONFIG_INLINE_READ_UNLOCK`): a store to the lock and `sti`, or an atomic subtraction. That is
-//! written here too when nothing else is part of it ([`UNLOCK_IS_STORE`]); otherwise the
-//! out-of-line function is called, or a C helper where there is none.
+//! Each function does what the C macro of the same name does, at the same cost:
+//!
+//! - Where C calls an out-of-line function (`_raw_spin_lock_irq()`, ...), so does Rust: on SMP
+//!   kernels without PREEMPT_RT, unless the architecture inlines that operation
+//!   (`CONFIG_INLINE_*`).
+//! - Where C inlines a release that is only a store to the lock and `sti`, or an atomic
+//!   subtraction, Rust writes the same ([`release`] on x86-64 queued locks in a kernel that
+//!   does not preempt, without paravirtual locks, lock debugging, lockdep, irq-flag tracing,
+//!   preemption counting or KCSAN, each of which adds to it).
+//! - Anything else goes through a C helper.
 //!
 //! C headers: [`include/linux/spinlock.h`](srctree/include/linux/spinlock.h) and
 //! [`include/linux/rwlock.h`](srctree/include/linux/rwlock.h).
@@ -16,27 +20,11 @@
 use crate::bindings;
 use crate::ffi::c_ulong;
 
-/// Whether an inline unlock is only the release of the lock word and, for the `_irq` variants,
-/// `sti`: x86-64 queued locks without paravirtualisation, lock debugging, lockdep, irq-flag
-/// tracing, preemption counting or KCSAN, which would each add to it (`preempt_enable()` is then
-/// a compiler barrier).
-pub(crate) const UNLOCK_IS_STORE: bool = cfg!(all(
-    target_arch = "x86_64",
-    not(any(
-        CONFIG_PARAVIRT_SPINLOCKS,
-        CONFIG_PARAVIRT_XXL,
-        CONFIG_DEBUG_SPINLOCK,
-        CONFIG_DEBUG_LOCK_ALLOC,
-        CONFIG_TRACE_IRQFLAGS,
-        CONFIG_PREEMPT_COUNT,
-        CONFIG_KCSAN
-    ))
-));
-
 /// The `raw_spinlock_t` of a `spinlock_t` (not PREEMPT_RT, where it is an rtmutex): its
 /// `rlock`, a member of the union that is all of it, so at its address (`spinlock_t` is opaque
-/// to bindgen).
-#[cfg(not(CONFIG_PREEMPT_RT))]
+/// to bindgen). Unused where the architecture inlines every operation.
+#[cfg(all(CONFIG_SMP, not(CONFIG_PREEMPT_RT)))]
+#[allow(dead_code)]
 #[inline(always)]
 fn raw(lock: *mut bindings::spinlock_t) -> *mut bindings::raw_spinlock_t {
     lock.cast()
@@ -46,16 +34,16 @@ fn raw(lock: *mut bindings::spinlock_t) -> *mut bindings::raw_spinlock_t {
 ///
 /// # Safety
 ///
-/// `lock` must be a valid, initialised spinlock, not held by this context; interrupts must be
-/// enabled. The caller releases it with [`spin_unlock_irq`].
+/// `lock` must be a valid, initialised spinlock, not held by this context, and interrupts must
+/// be enabled (process context). The caller releases it with [`spin_unlock_irq`].
 #[inline]
 pub(crate) unsafe fn spin_lock_irq(lock: *mut bindings::spinlock_t) {
-    #[cfg(not(CONFIG_PREEMPT_RT))]
+    #[cfg(all(CONFIG_SMP, not(any(CONFIG_INLINE_SPIN_LOCK_IRQ, CONFIG_PREEMPT_RT))))]
     // SAFETY: As the caller guarantees.
     unsafe {
         bindings::_raw_spin_lock_irq(raw(lock))
     };
-    #[cfg(CONFIG_PREEMPT_RT)]
+    #[cfg(not(all(CONFIG_SMP, not(any(CONFIG_INLINE_SPIN_LOCK_IRQ, CONFIG_PREEMPT_RT)))))]
     // SAFETY: As the caller guarantees.
     unsafe {
         bindings::nsrs_spin_lock_irq(lock)
@@ -66,29 +54,12 @@ pub(crate) unsafe fn spin_lock_irq(lock: *mut bindings::spinlock_t) {
 ///
 /// # Safety
 ///
-/// `lock` must be held by this context, taken with [`spin_lock_irq`].
+/// `lock` must be held by this context, taken with [`spin_lock_irq`], and no other section with
+/// interrupts off may have begun since and still be open: interrupts go back on.
 #[inline]
 pub(crate) unsafe fn spin_unlock_irq(lock: *mut bindings::spinlock_t) {
-    #[cfg(all(CONFIG_INLINE_SPIN_UNLOCK_IRQ, not(CONFIG_PREEMPT_RT)))]
-    // SAFETY: As the caller guarantees; see `release_byte` and `irq_enable`.
-    unsafe {
-        if UNLOCK_IS_STORE {
-            release_byte(raw(lock));
-            irq_enable();
-        } else {
-            bindings::nsrs_spin_unlock_irq(lock);
-        }
-    }
-    #[cfg(not(any(CONFIG_INLINE_SPIN_UNLOCK_IRQ, CONFIG_PREEMPT_RT)))]
     // SAFETY: As the caller guarantees.
-    unsafe {
-        bindings::_raw_spin_unlock_irq(raw(lock))
-    };
-    #[cfg(CONFIG_PREEMPT_RT)]
-    // SAFETY: As the caller guarantees.
-    unsafe {
-        bindings::nsrs_spin_unlock_irq(lock)
-    };
+    unsafe { release::spin_unlock_irq(lock) };
 }
 
 /// `spin_lock_irqsave()`: disables interrupts, takes `lock` and returns the interrupt state to
@@ -100,10 +71,16 @@ pub(crate) unsafe fn spin_unlock_irq(lock: *mut bindings::spinlock_t) {
 /// it with [`spin_unlock_irqrestore`] and the returned flags.
 #[inline]
 pub(crate) unsafe fn spin_lock_irqsave(lock: *mut bindings::spinlock_t) -> c_ulong {
-    #[cfg(not(CONFIG_PREEMPT_RT))]
+    #[cfg(all(
+        CONFIG_SMP,
+        not(any(CONFIG_INLINE_SPIN_LOCK_IRQSAVE, CONFIG_PREEMPT_RT))
+    ))]
     // SAFETY: As the caller guarantees.
     let flags = unsafe { bindings::_raw_spin_lock_irqsave(raw(lock)) };
-    #[cfg(CONFIG_PREEMPT_RT)]
+    #[cfg(not(all(
+        CONFIG_SMP,
+        not(any(CONFIG_INLINE_SPIN_LOCK_IRQSAVE, CONFIG_PREEMPT_RT))
+    )))]
     // SAFETY: As the caller guarantees.
     let flags = unsafe { bindings::nsrs_spin_lock_irqsave(lock) };
     flags
@@ -117,12 +94,18 @@ pub(crate) unsafe fn spin_lock_irqsave(lock: *mut bindings::spinlock_t) -> c_ulo
 /// `flags`.
 #[inline]
 pub(crate) unsafe fn spin_unlock_irqrestore(lock: *mut bindings::spinlock_t, flags: c_ulong) {
-    #[cfg(not(any(CONFIG_INLINE_SPIN_UNLOCK_IRQRESTORE, CONFIG_PREEMPT_RT)))]
+    #[cfg(all(
+        CONFIG_SMP,
+        not(any(CONFIG_INLINE_SPIN_UNLOCK_IRQRESTORE, CONFIG_PREEMPT_RT))
+    ))]
     // SAFETY: As the caller guarantees.
     unsafe {
         bindings::_raw_spin_unlock_irqrestore(raw(lock), flags)
     };
-    #[cfg(any(CONFIG_INLINE_SPIN_UNLOCK_IRQRESTORE, CONFIG_PREEMPT_RT))]
+    #[cfg(not(all(
+        CONFIG_SMP,
+        not(any(CONFIG_INLINE_SPIN_UNLOCK_IRQRESTORE, CONFIG_PREEMPT_RT))
+    )))]
     // SAFETY: As the caller guarantees.
     unsafe {
         bindings::nsrs_spin_unlock_irqrestore(lock, flags)
@@ -136,12 +119,12 @@ pub(crate) unsafe fn spin_unlock_irqrestore(lock: *mut bindings::spinlock_t, fla
 /// `lock` must be a valid, initialised rwlock. The caller releases it with [`read_unlock`].
 #[inline]
 pub(crate) unsafe fn read_lock(lock: *mut bindings::rwlock_t) {
-    #[cfg(not(any(CONFIG_INLINE_READ_LOCK, CONFIG_PREEMPT_RT)))]
+    #[cfg(all(CONFIG_SMP, not(any(CONFIG_INLINE_READ_LOCK, CONFIG_PREEMPT_RT))))]
     // SAFETY: As the caller guarantees.
     unsafe {
         bindings::_raw_read_lock(lock)
     };
-    #[cfg(any(CONFIG_INLINE_READ_LOCK, CONFIG_PREEMPT_RT))]
+    #[cfg(not(all(CONFIG_SMP, not(any(CONFIG_INLINE_READ_LOCK, CONFIG_PREEMPT_RT)))))]
     // SAFETY: As the caller guarantees.
     unsafe {
         bindings::nsrs_read_lock(lock)
@@ -155,65 +138,140 @@ pub(crate) unsafe fn read_lock(lock: *mut bindings::rwlock_t) {
 /// `lock` must be read-held by this context, taken with [`read_lock`].
 #[inline]
 pub(crate) unsafe fn read_unlock(lock: *mut bindings::rwlock_t) {
-    #[cfg(all(CONFIG_INLINE_READ_UNLOCK, not(CONFIG_PREEMPT_RT)))]
-    if UNLOCK_IS_STORE {
-        // `queued_read_unlock()`: drop this reader's bias, with release ordering.
-        // SAFETY: `cnts` is an `atomic_t` (the size and alignment of `AtomicI32`), only
-        // accessed atomically; the lock outlives the call. (A cast, not `AtomicI32::from_ptr()`,
-        // which is not inlined here.)
-        let cnts: &core::sync::atomic::AtomicI32 =
-            unsafe { &*core::ptr::addr_of_mut!((*lock).raw_lock.__bindgen_anon_1.cnts).cast() };
-        cnts.fetch_sub(
-            bindings::_QR_BIAS as i32,
-            core::sync::atomic::Ordering::Release,
-        );
-        // `preempt_enable()`.
-        core::sync::atomic::compiler_fence(core::sync::atomic::Ordering::SeqCst);
-    } else {
-        // SAFETY: As the caller guarantees.
-        unsafe { bindings::nsrs_read_unlock(lock) };
+    // SAFETY: As the caller guarantees.
+    unsafe { release::read_unlock(lock) };
+}
+
+/// The releases C inlines, written out: x86-64 SMP queued locks, C inlining both releases
+/// (`CONFIG_INLINE_SPIN_UNLOCK_IRQ`, `CONFIG_INLINE_READ_UNLOCK`: a kernel that does not
+/// preempt), and nothing that adds to them. `preempt_enable()` is then `barrier()`.
+#[cfg(all(
+    target_arch = "x86_64",
+    CONFIG_SMP,
+    not(CONFIG_UML),
+    CONFIG_QUEUED_SPINLOCKS,
+    CONFIG_QUEUED_RWLOCKS,
+    CONFIG_INLINE_SPIN_UNLOCK_IRQ,
+    CONFIG_INLINE_READ_UNLOCK,
+    not(any(
+        CONFIG_PARAVIRT_SPINLOCKS,
+        CONFIG_PARAVIRT_XXL,
+        CONFIG_DEBUG_SPINLOCK,
+        CONFIG_DEBUG_LOCK_ALLOC,
+        CONFIG_TRACE_IRQFLAGS,
+        CONFIG_PREEMPT_COUNT,
+        CONFIG_KCSAN,
+        CONFIG_PREEMPT_RT
+    ))
+))]
+mod release {
+    use crate::bindings;
+    use core::sync::atomic::{compiler_fence, AtomicI32, AtomicU8, Ordering};
+
+    /// `__raw_spin_unlock_irq()`: `queued_spin_unlock()`, a release store of 0 to the lock
+    /// byte, then `local_irq_enable()`, `sti`.
+    ///
+    /// # Safety
+    ///
+    /// As [`super::spin_unlock_irq`].
+    #[inline(always)]
+    pub(super) unsafe fn spin_unlock_irq(lock: *mut bindings::spinlock_t) {
+        // SAFETY: The lock byte is the first byte of the `spinlock_t` (its `rlock`'s queued
+        // lock, `locked` first on little-endian x86); a `u8` only accessed atomically, valid
+        // while the lock is held, as the caller guarantees, and only stored to by its holder.
+        let locked: &AtomicU8 = unsafe {
+            &*core::ptr::addr_of_mut!(
+                (*super::raw(lock))
+                    .raw_lock
+                    .__bindgen_anon_1
+                    .__bindgen_anon_1
+                    .locked
+            )
+            .cast()
+        };
+        locked.store(0, Ordering::Release);
+        // SAFETY: The caller guarantees that interrupts may go back on. Without `nomem` the
+        // block is also a compiler barrier, as C's `"memory"` clobber (never add `nomem`);
+        // `sti` changes the interrupt flag, so no `preserves_flags` either.
+        unsafe { core::arch::asm!("sti", options(nostack)) };
     }
-    #[cfg(not(any(CONFIG_INLINE_READ_UNLOCK, CONFIG_PREEMPT_RT)))]
-    // SAFETY: As the caller guarantees.
-    unsafe {
-        bindings::_raw_read_unlock(lock)
-    };
-    #[cfg(CONFIG_PREEMPT_RT)]
-    // SAFETY: As the caller guarantees.
-    unsafe {
-        bindings::nsrs_read_unlock(lock)
-    };
+
+    /// `__raw_read_unlock()`: `queued_read_unlock()`, the atomic subtraction of this reader's
+    /// bias with release ordering, then `preempt_enable()`.
+    ///
+    /// # Safety
+    ///
+    /// As [`super::read_unlock`].
+    #[inline(always)]
+    pub(super) unsafe fn read_unlock(lock: *mut bindings::rwlock_t) {
+        // SAFETY: `cnts` is an `atomic_t` (the size and alignment of `AtomicI32`), only
+        // accessed atomically; the lock outlives the call. (A cast, not
+        // `AtomicI32::from_ptr()`, which is not inlined here.)
+        let cnts: &AtomicI32 =
+            unsafe { &*core::ptr::addr_of_mut!((*lock).raw_lock.__bindgen_anon_1.cnts).cast() };
+        cnts.fetch_sub(bindings::_QR_BIAS as i32, Ordering::Release);
+        compiler_fence(Ordering::SeqCst);
+    }
 }
 
-/// `queued_spin_unlock()`: a release store of 0 to the lock byte.
-///
-/// # Safety
-///
-/// `lock` must be a queued spinlock held by this context.
-#[cfg(all(CONFIG_INLINE_SPIN_UNLOCK_IRQ, not(CONFIG_PREEMPT_RT)))]
-#[inline(always)]
-unsafe fn release_byte(lock: *mut bindings::raw_spinlock_t) {
-    // SAFETY: The lock byte is a `u8` only accessed atomically, valid while the lock is held
-    // (the caller guarantees it is); only its holder stores to it.
-    let locked: &core::sync::atomic::AtomicU8 = unsafe {
-        &*core::ptr::addr_of_mut!((*lock).raw_lock.__bindgen_anon_1.__bindgen_anon_1.locked).cast()
-    };
-    locked.store(0, core::sync::atomic::Ordering::Release);
-}
+/// The releases through C: the out-of-line functions where C calls them, else C helpers.
+#[cfg(not(all(
+    target_arch = "x86_64",
+    CONFIG_SMP,
+    not(CONFIG_UML),
+    CONFIG_QUEUED_SPINLOCKS,
+    CONFIG_QUEUED_RWLOCKS,
+    CONFIG_INLINE_SPIN_UNLOCK_IRQ,
+    CONFIG_INLINE_READ_UNLOCK,
+    not(any(
+        CONFIG_PARAVIRT_SPINLOCKS,
+        CONFIG_PARAVIRT_XXL,
+        CONFIG_DEBUG_SPINLOCK,
+        CONFIG_DEBUG_LOCK_ALLOC,
+        CONFIG_TRACE_IRQFLAGS,
+        CONFIG_PREEMPT_COUNT,
+        CONFIG_KCSAN,
+        CONFIG_PREEMPT_RT
+    ))
+)))]
+mod release {
+    use crate::bindings;
 
-/// `local_irq_enable()` without irq-flag tracing or paravirtualisation: `sti`, also a compiler
-/// barrier as in C.
-///
-/// # Safety
-///
-/// Interrupts may be enabled: no lock taken with them off is still held but the ones this
-/// call ends the hold of.
-#[cfg(all(CONFIG_INLINE_SPIN_UNLOCK_IRQ, not(CONFIG_PREEMPT_RT)))]
-#[inline(always)]
-unsafe fn irq_enable() {
-    #[cfg(target_arch = "x86_64")]
-    // SAFETY: As the caller guarantees; `sti` touches no memory and no stack.
-    unsafe {
-        core::arch::asm!("sti", options(nostack))
-    };
+    /// See [`super::spin_unlock_irq`].
+    ///
+    /// # Safety
+    ///
+    /// As [`super::spin_unlock_irq`].
+    #[inline]
+    pub(super) unsafe fn spin_unlock_irq(lock: *mut bindings::spinlock_t) {
+        #[cfg(all(CONFIG_SMP, not(any(CONFIG_INLINE_SPIN_UNLOCK_IRQ, CONFIG_PREEMPT_RT))))]
+        // SAFETY: As the caller guarantees.
+        unsafe {
+            bindings::_raw_spin_unlock_irq(super::raw(lock))
+        };
+        #[cfg(not(all(CONFIG_SMP, not(any(CONFIG_INLINE_SPIN_UNLOCK_IRQ, CONFIG_PREEMPT_RT)))))]
+        // SAFETY: As the caller guarantees.
+        unsafe {
+            bindings::nsrs_spin_unlock_irq(lock)
+        };
+    }
+
+    /// See [`super::read_unlock`].
+    ///
+    /// # Safety
+    ///
+    /// As [`super::read_unlock`].
+    #[inline]
+    pub(super) unsafe fn read_unlock(lock: *mut bindings::rwlock_t) {
+        #[cfg(all(CONFIG_SMP, not(any(CONFIG_INLINE_READ_UNLOCK, CONFIG_PREEMPT_RT))))]
+        // SAFETY: As the caller guarantees.
+        unsafe {
+            bindings::_raw_read_unlock(lock)
+        };
+        #[cfg(not(all(CONFIG_SMP, not(any(CONFIG_INLINE_READ_UNLOCK, CONFIG_PREEMPT_RT)))))]
+        // SAFETY: As the caller guarantees.
+        unsafe {
+            bindings::nsrs_read_unlock(lock)
+        };
+    }
 }

@@ -311,7 +311,8 @@ impl PidmapGuard {
     #[inline]
     pub fn lock_irq() -> Self {
         // SAFETY: `pidmap_lock` is a static, initialised spinlock, which no caller holds
-        // already; paired with the unlock in `drop`.
+        // already; callers run in process context with interrupts on (see above). Paired with
+        // the unlock in `drop`, which the guard's scope orders after any section it encloses.
         unsafe { super::locks::spin_lock_irq(pidmap_lock()) };
         Self {
             flags: None,
@@ -452,7 +453,8 @@ impl PidmapGuard {
         // SAFETY: The counter is protected by the lock, which is held.
         unsafe {
             let ino = core::ptr::addr_of_mut!(bindings::pidfs_ino);
-            *ino += 1;
+            // Wraps as C's `++` would (never, in 64 bits).
+            *ino = (*ino).wrapping_add(1);
             *ino
         }
     }
