@@ -9,9 +9,9 @@
 //!   kernels without PREEMPT_RT, unless the architecture inlines that operation
 //!   (`CONFIG_INLINE_*`).
 //! - Where C inlines a release that is only a store to the lock and `sti`, or an atomic
-//!   subtraction, Rust writes the same ([`release`] on x86-64 queued locks in a kernel that
-//!   does not preempt, without paravirtual locks, lock debugging, lockdep, irq-flag tracing,
-//!   preemption counting or KCSAN, each of which adds to it).
+//!   subtraction, Rust writes the same (`CONFIG_NSRS_INLINE_UNLOCK`: x86-64 queued locks in a
+//!   kernel that does not preempt, without paravirtual locks, lock debugging, lockdep, irq-flag
+//!   tracing, preemption counting or KCSAN, each of which adds to it).
 //! - Anything else goes through a C helper.
 //!
 //! C headers: [`include/linux/spinlock.h`](srctree/include/linux/spinlock.h) and
@@ -30,6 +30,19 @@ fn raw(lock: *mut bindings::spinlock_t) -> *mut bindings::raw_spinlock_t {
     lock.cast()
 }
 
+/// Evaluates `$out_of_line`, a call of the function C's macro calls, where C calls it: an SMP
+/// kernel without PREEMPT_RT that does not inline the operation (`$inlined`, its
+/// `CONFIG_INLINE_*` option); else `$helper`, a C helper that does what the macro does.
+macro_rules! as_c_does {
+    ($inlined:ident, $out_of_line:expr, $helper:expr) => {{
+        #[cfg(all(CONFIG_SMP, not(any($inlined, CONFIG_PREEMPT_RT))))]
+        let result = $out_of_line;
+        #[cfg(not(all(CONFIG_SMP, not(any($inlined, CONFIG_PREEMPT_RT)))))]
+        let result = $helper;
+        result
+    }};
+}
+
 /// `spin_lock_irq()`: disables interrupts and takes `lock`.
 ///
 /// # Safety
@@ -38,16 +51,14 @@ fn raw(lock: *mut bindings::spinlock_t) -> *mut bindings::raw_spinlock_t {
 /// be enabled (process context). The caller releases it with [`spin_unlock_irq`].
 #[inline]
 pub(crate) unsafe fn spin_lock_irq(lock: *mut bindings::spinlock_t) {
-    #[cfg(all(CONFIG_SMP, not(any(CONFIG_INLINE_SPIN_LOCK_IRQ, CONFIG_PREEMPT_RT))))]
     // SAFETY: As the caller guarantees.
     unsafe {
-        bindings::_raw_spin_lock_irq(raw(lock))
-    };
-    #[cfg(not(all(CONFIG_SMP, not(any(CONFIG_INLINE_SPIN_LOCK_IRQ, CONFIG_PREEMPT_RT)))))]
-    // SAFETY: As the caller guarantees.
-    unsafe {
-        bindings::nsrs_spin_lock_irq(lock)
-    };
+        as_c_does!(
+            CONFIG_INLINE_SPIN_LOCK_IRQ,
+            bindings::_raw_spin_lock_irq(raw(lock)),
+            bindings::nsrs_spin_lock_irq(lock)
+        )
+    }
 }
 
 /// `spin_unlock_irq()`: releases `lock` and enables interrupts.
@@ -58,8 +69,20 @@ pub(crate) unsafe fn spin_lock_irq(lock: *mut bindings::spinlock_t) {
 /// interrupts off may have begun since and still be open: interrupts go back on.
 #[inline]
 pub(crate) unsafe fn spin_unlock_irq(lock: *mut bindings::spinlock_t) {
+    #[cfg(CONFIG_NSRS_INLINE_UNLOCK)]
     // SAFETY: As the caller guarantees.
-    unsafe { release::spin_unlock_irq(lock) };
+    unsafe {
+        inline::spin_unlock_irq(lock)
+    };
+    #[cfg(not(CONFIG_NSRS_INLINE_UNLOCK))]
+    // SAFETY: As the caller guarantees.
+    unsafe {
+        as_c_does!(
+            CONFIG_INLINE_SPIN_UNLOCK_IRQ,
+            bindings::_raw_spin_unlock_irq(raw(lock)),
+            bindings::nsrs_spin_unlock_irq(lock)
+        )
+    };
 }
 
 /// `spin_lock_irqsave()`: disables interrupts, takes `lock` and returns the interrupt state to
@@ -71,19 +94,14 @@ pub(crate) unsafe fn spin_unlock_irq(lock: *mut bindings::spinlock_t) {
 /// it with [`spin_unlock_irqrestore`] and the returned flags.
 #[inline]
 pub(crate) unsafe fn spin_lock_irqsave(lock: *mut bindings::spinlock_t) -> c_ulong {
-    #[cfg(all(
-        CONFIG_SMP,
-        not(any(CONFIG_INLINE_SPIN_LOCK_IRQSAVE, CONFIG_PREEMPT_RT))
-    ))]
     // SAFETY: As the caller guarantees.
-    let flags = unsafe { bindings::_raw_spin_lock_irqsave(raw(lock)) };
-    #[cfg(not(all(
-        CONFIG_SMP,
-        not(any(CONFIG_INLINE_SPIN_LOCK_IRQSAVE, CONFIG_PREEMPT_RT))
-    )))]
-    // SAFETY: As the caller guarantees.
-    let flags = unsafe { bindings::nsrs_spin_lock_irqsave(lock) };
-    flags
+    unsafe {
+        as_c_does!(
+            CONFIG_INLINE_SPIN_LOCK_IRQSAVE,
+            bindings::_raw_spin_lock_irqsave(raw(lock)),
+            bindings::nsrs_spin_lock_irqsave(lock)
+        )
+    }
 }
 
 /// `spin_unlock_irqrestore()`: releases `lock` and restores the interrupt state.
@@ -94,22 +112,14 @@ pub(crate) unsafe fn spin_lock_irqsave(lock: *mut bindings::spinlock_t) -> c_ulo
 /// `flags`.
 #[inline]
 pub(crate) unsafe fn spin_unlock_irqrestore(lock: *mut bindings::spinlock_t, flags: c_ulong) {
-    #[cfg(all(
-        CONFIG_SMP,
-        not(any(CONFIG_INLINE_SPIN_UNLOCK_IRQRESTORE, CONFIG_PREEMPT_RT))
-    ))]
     // SAFETY: As the caller guarantees.
     unsafe {
-        bindings::_raw_spin_unlock_irqrestore(raw(lock), flags)
-    };
-    #[cfg(not(all(
-        CONFIG_SMP,
-        not(any(CONFIG_INLINE_SPIN_UNLOCK_IRQRESTORE, CONFIG_PREEMPT_RT))
-    )))]
-    // SAFETY: As the caller guarantees.
-    unsafe {
-        bindings::nsrs_spin_unlock_irqrestore(lock, flags)
-    };
+        as_c_does!(
+            CONFIG_INLINE_SPIN_UNLOCK_IRQRESTORE,
+            bindings::_raw_spin_unlock_irqrestore(raw(lock), flags),
+            bindings::nsrs_spin_unlock_irqrestore(lock, flags)
+        )
+    }
 }
 
 /// `read_lock()`: takes `lock` for reading.
@@ -119,16 +129,14 @@ pub(crate) unsafe fn spin_unlock_irqrestore(lock: *mut bindings::spinlock_t, fla
 /// `lock` must be a valid, initialised rwlock. The caller releases it with [`read_unlock`].
 #[inline]
 pub(crate) unsafe fn read_lock(lock: *mut bindings::rwlock_t) {
-    #[cfg(all(CONFIG_SMP, not(any(CONFIG_INLINE_READ_LOCK, CONFIG_PREEMPT_RT))))]
     // SAFETY: As the caller guarantees.
     unsafe {
-        bindings::_raw_read_lock(lock)
-    };
-    #[cfg(not(all(CONFIG_SMP, not(any(CONFIG_INLINE_READ_LOCK, CONFIG_PREEMPT_RT)))))]
-    // SAFETY: As the caller guarantees.
-    unsafe {
-        bindings::nsrs_read_lock(lock)
-    };
+        as_c_does!(
+            CONFIG_INLINE_READ_LOCK,
+            bindings::_raw_read_lock(lock),
+            bindings::nsrs_read_lock(lock)
+        )
+    }
 }
 
 /// `read_unlock()`: releases `lock`, read-held.
@@ -138,33 +146,26 @@ pub(crate) unsafe fn read_lock(lock: *mut bindings::rwlock_t) {
 /// `lock` must be read-held by this context, taken with [`read_lock`].
 #[inline]
 pub(crate) unsafe fn read_unlock(lock: *mut bindings::rwlock_t) {
+    #[cfg(CONFIG_NSRS_INLINE_UNLOCK)]
     // SAFETY: As the caller guarantees.
-    unsafe { release::read_unlock(lock) };
+    unsafe {
+        inline::read_unlock(lock)
+    };
+    #[cfg(not(CONFIG_NSRS_INLINE_UNLOCK))]
+    // SAFETY: As the caller guarantees.
+    unsafe {
+        as_c_does!(
+            CONFIG_INLINE_READ_UNLOCK,
+            bindings::_raw_read_unlock(lock),
+            bindings::nsrs_read_unlock(lock)
+        )
+    };
 }
 
-/// The releases C inlines, written out: x86-64 SMP queued locks, C inlining both releases
-/// (`CONFIG_INLINE_SPIN_UNLOCK_IRQ`, `CONFIG_INLINE_READ_UNLOCK`: a kernel that does not
-/// preempt), and nothing that adds to them. `preempt_enable()` is then `barrier()`.
-#[cfg(all(
-    target_arch = "x86_64",
-    CONFIG_SMP,
-    not(CONFIG_UML),
-    CONFIG_QUEUED_SPINLOCKS,
-    CONFIG_QUEUED_RWLOCKS,
-    CONFIG_INLINE_SPIN_UNLOCK_IRQ,
-    CONFIG_INLINE_READ_UNLOCK,
-    not(any(
-        CONFIG_PARAVIRT_SPINLOCKS,
-        CONFIG_PARAVIRT_XXL,
-        CONFIG_DEBUG_SPINLOCK,
-        CONFIG_DEBUG_LOCK_ALLOC,
-        CONFIG_TRACE_IRQFLAGS,
-        CONFIG_PREEMPT_COUNT,
-        CONFIG_KCSAN,
-        CONFIG_PREEMPT_RT
-    ))
-))]
-mod release {
+/// The releases C inlines, written out where they are a store and `sti`, or an atomic
+/// subtraction (`CONFIG_NSRS_INLINE_UNLOCK`). `preempt_enable()` is then `barrier()`.
+#[cfg(CONFIG_NSRS_INLINE_UNLOCK)]
+mod inline {
     use crate::bindings;
     use core::sync::atomic::{compiler_fence, AtomicI32, AtomicU8, Ordering};
 
@@ -211,67 +212,5 @@ mod release {
             unsafe { &*core::ptr::addr_of_mut!((*lock).raw_lock.__bindgen_anon_1.cnts).cast() };
         cnts.fetch_sub(bindings::_QR_BIAS as i32, Ordering::Release);
         compiler_fence(Ordering::SeqCst);
-    }
-}
-
-/// The releases through C: the out-of-line functions where C calls them, else C helpers.
-#[cfg(not(all(
-    target_arch = "x86_64",
-    CONFIG_SMP,
-    not(CONFIG_UML),
-    CONFIG_QUEUED_SPINLOCKS,
-    CONFIG_QUEUED_RWLOCKS,
-    CONFIG_INLINE_SPIN_UNLOCK_IRQ,
-    CONFIG_INLINE_READ_UNLOCK,
-    not(any(
-        CONFIG_PARAVIRT_SPINLOCKS,
-        CONFIG_PARAVIRT_XXL,
-        CONFIG_DEBUG_SPINLOCK,
-        CONFIG_DEBUG_LOCK_ALLOC,
-        CONFIG_TRACE_IRQFLAGS,
-        CONFIG_PREEMPT_COUNT,
-        CONFIG_KCSAN,
-        CONFIG_PREEMPT_RT
-    ))
-)))]
-mod release {
-    use crate::bindings;
-
-    /// See [`super::spin_unlock_irq`].
-    ///
-    /// # Safety
-    ///
-    /// As [`super::spin_unlock_irq`].
-    #[inline]
-    pub(super) unsafe fn spin_unlock_irq(lock: *mut bindings::spinlock_t) {
-        #[cfg(all(CONFIG_SMP, not(any(CONFIG_INLINE_SPIN_UNLOCK_IRQ, CONFIG_PREEMPT_RT))))]
-        // SAFETY: As the caller guarantees.
-        unsafe {
-            bindings::_raw_spin_unlock_irq(super::raw(lock))
-        };
-        #[cfg(not(all(CONFIG_SMP, not(any(CONFIG_INLINE_SPIN_UNLOCK_IRQ, CONFIG_PREEMPT_RT)))))]
-        // SAFETY: As the caller guarantees.
-        unsafe {
-            bindings::nsrs_spin_unlock_irq(lock)
-        };
-    }
-
-    /// See [`super::read_unlock`].
-    ///
-    /// # Safety
-    ///
-    /// As [`super::read_unlock`].
-    #[inline]
-    pub(super) unsafe fn read_unlock(lock: *mut bindings::rwlock_t) {
-        #[cfg(all(CONFIG_SMP, not(any(CONFIG_INLINE_READ_UNLOCK, CONFIG_PREEMPT_RT))))]
-        // SAFETY: As the caller guarantees.
-        unsafe {
-            bindings::_raw_read_unlock(lock)
-        };
-        #[cfg(not(all(CONFIG_SMP, not(any(CONFIG_INLINE_READ_UNLOCK, CONFIG_PREEMPT_RT)))))]
-        // SAFETY: As the caller guarantees.
-        unsafe {
-            bindings::nsrs_read_unlock(lock)
-        };
     }
 }
