@@ -41,7 +41,12 @@ pub(crate) fn type_name(ns: &NsCommon) -> &str {
 #[cfg(CONFIG_NSRS_KUNIT_TEST)]
 mod tests {
     use super::*;
-    use kernel::{kunit_case_assert, kunit_suite, ns, types::ARef};
+    use kernel::{
+        ffi::c_ulong,
+        kunit_case_assert, kunit_suite,
+        ns::{self, NsProxy},
+        types::ARef,
+    };
 
     fn initial_namespaces_pass_the_check() {
         kunit_case_assert!(check(ns::init_pid_ns(), NsType::Pid).is_ok());
@@ -96,9 +101,60 @@ mod tests {
         }
     }
 
+    // Whatever the configuration: a type compiled out leaves its initial namespace without
+    // operations (or leaves none at all), and the initial nsproxy must not yield it.
+    fn initial_nsproxy_yields_only_namespaces_with_operations() {
+        let [mnt, uts, ipc, pid, cgroup, net, time] = NsProxy::init().namespaces();
+        kunit_case_assert!(mnt.is_some());
+        kunit_case_assert!(uts.is_some() == cfg!(CONFIG_UTS_NS));
+        kunit_case_assert!(ipc.is_some() == cfg!(CONFIG_IPC_NS));
+        kunit_case_assert!(pid.is_some());
+        kunit_case_assert!(cgroup.is_some() == cfg!(CONFIG_CGROUPS));
+        kunit_case_assert!(net.is_some() == cfg!(CONFIG_NET_NS));
+        kunit_case_assert!(time.is_some() == cfg!(CONFIG_TIME_NS));
+        for (ns, expected) in [
+            (uts, NsType::Uts),
+            (ipc, NsType::Ipc),
+            (pid, NsType::Pid),
+            (cgroup, NsType::Cgroup),
+            (time, NsType::Time),
+        ] {
+            kunit_case_assert!(ns.map_or(true, |ns| check(ns, expected).is_ok()));
+        }
+        for (ns, expected) in [(mnt, NsType::Mnt), (net, NsType::Net)] {
+            kunit_case_assert!(ns.map_or(true, |ns| ns.ns_type() == Some(expected)));
+        }
+    }
+
+    // `for_each_made_by()` yields what `namespaces()` does, for the flags asked.
+    fn made_by_yields_the_namespaces_of_the_flags() {
+        let proxy = NsProxy::init();
+        let mut all = 0;
+        let res = proxy.for_each_made_by(bindings::CLONE_NEW_ANY as c_ulong, |_| {
+            all += 1;
+            Ok(())
+        });
+        kunit_case_assert!(res.is_ok());
+        kunit_case_assert!(all == proxy.namespaces().iter().flatten().count());
+
+        let mut pid = None;
+        let res = proxy.for_each_made_by(bindings::CLONE_NEWPID as c_ulong, |ns| {
+            kunit_case_assert!(pid.is_none());
+            pid = Some(ns.inum());
+            Ok(())
+        });
+        kunit_case_assert!(res.is_ok());
+        kunit_case_assert!(pid == Some(bindings::PROC_PID_INIT_INO));
+
+        let res = proxy.for_each_made_by(bindings::CLONE_NEWPID as c_ulong, |_| Err(EINVAL));
+        kunit_case_assert!(res == Err(EINVAL));
+    }
+
     kunit_suite!(
         nsrs_init_ns,
         [
+            initial_nsproxy_yields_only_namespaces_with_operations,
+            made_by_yields_the_namespaces_of_the_flags,
             references_on_initial_namespaces_balance,
             initial_namespaces_pass_the_check,
             wrong_type_fails_the_check,

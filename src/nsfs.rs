@@ -100,6 +100,7 @@ pub extern "C" fn nsfs_init() {
     }
     crate::late_init();
 }
+kernel::c_prototype!(nsfs_init());
 
 /// Converts a result to the `int` C callers expect: 0 or a negative errno.
 fn to_c_int(res: Result) -> c_int {
@@ -130,6 +131,7 @@ pub unsafe extern "C" fn ns_get_path_cb(
         unsafe { p.into_raw(path) }
     }))
 }
+kernel::c_prototype!(ns_get_path_cb(_, _, _));
 
 /// Fills `path` with the nsfs path of `task`'s namespace of the type of `ns_ops`.
 ///
@@ -153,6 +155,7 @@ pub unsafe extern "C" fn ns_get_path(
         unsafe { p.into_raw(path) }
     }))
 }
+kernel::c_prototype!(ns_get_path(_, _, _));
 
 /// Opens `ns` read-only on a new close-on-exec descriptor; consumes the reference, whatever
 /// the outcome. Returns the descriptor or a negative errno.
@@ -168,6 +171,7 @@ pub unsafe extern "C" fn open_namespace(ns: *mut bindings::ns_common) -> c_int {
         None => ENOENT.to_errno(),
     }
 }
+kernel::c_prototype!(open_namespace(_));
 
 /// Opens the namespace `get_ns(ns)` returns (counted, or an error pointer), as
 /// [`open_namespace`] does. `SIOCGSKNS` uses it to open a socket's network namespace.
@@ -190,6 +194,7 @@ pub unsafe extern "C" fn open_related_ns(
         Err(e) => e.to_errno(),
     }
 }
+kernel::c_prototype!(open_related_ns(_, _));
 
 /// Writes `type:[inum]` of `task`'s namespace of the type of `ns_ops` to `buf`, as
 /// `snprintf()` would; returns the full length, or `ENOENT` when the task has none.
@@ -218,6 +223,7 @@ pub unsafe extern "C" fn ns_get_name(
     };
     name::snprint(ops.real_name(), ns.inum().into(), out) as c_int
 }
+kernel::c_prototype!(ns_get_name(_, _, _, _));
 
 /// Whether `file` is an ns file: opened on nsfs.
 ///
@@ -229,6 +235,7 @@ pub unsafe extern "C" fn proc_ns_file(file: *const bindings::file) -> bool {
     // SAFETY: The caller holds the file.
     unsafe { File::from_raw(file) }.has_operations(&NS_FILE_OPS)
 }
+kernel::c_prototype!(proc_ns_file(_));
 
 /// Whether `ns` is the namespace whose nsfs file has device `dev` and inode `ino`.
 ///
@@ -248,26 +255,4 @@ pub unsafe extern "C" fn ns_match(
     };
     u64::from(ns.inum()) == ino as u64 && mnt.super_block().dev() == dev
 }
-
-// The entry points have the prototypes C declares for them (those bindgen sees).
-const _: [unsafe extern "C" fn(
-    *const bindings::ns_common,
-    bindings::dev_t,
-    bindings::ino_t,
-) -> bool; 2] = [ns_match, bindings::ns_match];
-const _: [unsafe extern "C" fn(
-    *mut bindings::path,
-    *mut bindings::task_struct,
-    *const bindings::proc_ns_operations,
-) -> c_int; 2] = [ns_get_path, bindings::ns_get_path];
-const _: [unsafe extern "C" fn(
-    *mut bindings::path,
-    bindings::ns_get_path_helper_t,
-    *mut c_void,
-) -> c_int; 2] = [ns_get_path_cb, bindings::ns_get_path_cb];
-const _: [unsafe extern "C" fn(
-    *mut c_char,
-    usize,
-    *mut bindings::task_struct,
-    *const bindings::proc_ns_operations,
-) -> c_int; 2] = [ns_get_name, bindings::ns_get_name];
+kernel::c_prototype!(ns_match(_, _, _));

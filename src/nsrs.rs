@@ -21,9 +21,15 @@ const __LOG_PREFIX: &[u8] = b"nsrs\0";
 /// namespace's inode number (`init_net`'s), and before procfs is set up; [`late_init`] does
 /// the rest.
 ///
-/// Sets the registry and the pid namespace caches up, checks that the initial namespaces are the ones the component expects and says it is active.
+/// Sets the registry and the pid namespace caches up, checks that the initial namespaces are
+/// the ones the component expects and says it is active.
+///
+/// # Safety
+///
+/// Must be called once, before any other entry point of the component and while no other
+/// thread runs: it sets up the registry, which every other entry point uses, without a lock.
 #[no_mangle]
-pub extern "C" fn nsrs_init() {
+pub unsafe extern "C" fn nsrs_init() {
     registry::init();
     pidns::init();
     let pid = ns::init_pid_ns();
@@ -40,6 +46,16 @@ pub extern "C" fn nsrs_init() {
         user.inum()
     );
 }
+kernel::c_prototype!(nsrs_init());
+
+// The registry's entry points have the prototypes `include/linux/nsrs.h` declares.
+const _: () = {
+    use registry::{ns_registry_add, ns_registry_add_nsproxy, nsrs_alloc_inum, nsrs_free_inum};
+    kernel::c_prototype!(ns_registry_add(_));
+    kernel::c_prototype!(ns_registry_add_nsproxy(_, _));
+    kernel::c_prototype!(nsrs_alloc_inum(_));
+    kernel::c_prototype!(nsrs_free_inum(_));
+};
 
 /// The set-up that needs procfs and every initial namespace (`init_net` and the initial mount
 /// namespace are the last to come): called once by `nsfs_init()`, which `start_kernel()` calls

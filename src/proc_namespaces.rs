@@ -62,8 +62,7 @@ impl LinkDir for ProcNamespaces {
     }
 
     fn iterate(dir: &Inode, ctx: &mut DirContext) -> Result {
-        // SAFETY: The directory is the procfs entry `/proc/namespaces`.
-        let viewer = unsafe { UserNamespace::of_procfs(dir) };
+        let viewer = viewer_of(dir)?;
         let from = u64::try_from(ctx.pos() - FIRST_POS).unwrap_or(0);
         if viewer.is_initial() {
             // Everything is visible: names only, no references.
@@ -75,8 +74,7 @@ impl LinkDir for ProcNamespaces {
     fn lookup(dir: &Inode, name: &[u8]) -> Result<(u64, &'static NsOperations)> {
         let (type_name, inum) = parse(name).ok_or(ENOENT)?;
         let ns = find(inum, |ops| ops.name().as_bytes() == type_name).ok_or(ENOENT)?;
-        // SAFETY: The directory is the procfs entry `/proc/namespaces`.
-        if !visible(&ns, unsafe { UserNamespace::of_procfs(dir) }) {
+        if !visible(&ns, viewer_of(dir)?) {
             return Err(ENOENT);
         }
         Ok((inum.into(), ns.operations()))
@@ -98,6 +96,13 @@ impl LinkDir for ProcNamespaces {
     fn link_name(ino: u64, ops: &'static NsOperations, buf: &mut [u8; LINK_NAME_MAX]) -> usize {
         nsfs::name::snprint(ops.name(), ino, buf)
     }
+}
+
+/// The user namespace the directory `dir`, `/proc/namespaces` of a procfs instance, is seen
+/// from: that of the instance's pid namespace. `ENOENT` for an inode that is not procfs's, which
+/// the directory's operations are never called with.
+fn viewer_of(dir: &Inode) -> Result<&UserNamespace> {
+    UserNamespace::of_procfs(dir).ok_or(ENOENT)
 }
 
 /// Emits the entry `type:[inum]` at its position; false when the buffer is full (it then comes

@@ -48,13 +48,15 @@ use kernel::{
     bindings,
     error::{code::*, Result},
     ffi::{c_int, c_uint, c_ulong},
-    idr::{Idr, IdrGuard},
+    idr::{Idr, IdrGuard, Slot},
     ns::{self, NsCommon, NsOperations, NsProxy},
     prelude::*,
     types::ARef,
 };
 
-static REGISTRY: Idr<NsCommon> = Idr::new();
+// SAFETY: `init()` initialises it at boot, before the first inode number is asked for and so
+// before any other use.
+static REGISTRY: Idr<NsCommon> = unsafe { Idr::new() };
 
 /// The smallest inode number a namespace has: the initial ones' fixed numbers start above it
 /// (`PROC_TIME_INIT_INO` = `0xEFFFFFFA`), the others' follow from [`DYNAMIC_FIRST`].
@@ -80,7 +82,12 @@ fn inum_of(key: u32) -> u32 {
 /// Sets the registry up, before the first inode number is asked for (`init_net`'s).
 pub(crate) fn init() {
     // SAFETY: Called once from `nsrs_init()`, single-threaded at boot, before any other use.
-    unsafe { REGISTRY.init() };
+    unsafe {
+        REGISTRY.init(
+            kernel::c_str!("nsrs_registry"),
+            kernel::static_lock_class!(),
+        )
+    };
 }
 
 /// Enters the initial namespaces, which all exist by the time `nsfs_init()` calls this.
@@ -111,11 +118,12 @@ fn add(ns: &NsCommon) -> Result {
     }
     let key = key_of(ns.inum());
     let ptr = NonNull::from(ns);
-    let replaced = REGISTRY.lock().replace(key, Some(ptr));
+    let replaced = REGISTRY.lock().replace(key, Slot::Entry(ptr));
     match replaced {
         Ok(old) => {
-            // A key holds one namespace's number: it was empty, or held `ns` already.
-            kernel::ns::warn_on(old.is_some_and(|o| o != ptr));
+            // A key holds one namespace's number: it was empty, or held `ns` already; never
+            // parked, which would be a number freed and still in use.
+            kernel::ns::warn_on(!matches!(old, Slot::Empty) && old.entry() != Some(ptr));
             Ok(())
         }
         Err(e) if e == ENOENT && ns.inum() < DYNAMIC_FIRST => REGISTRY.insert(key, ptr),
@@ -139,7 +147,9 @@ pub(crate) unsafe fn number_and_enter(ns: &NsCommon) -> Result {
         // SAFETY: The caller guarantees that nobody else can reach `ns` yet: not until it is in
         // the map, which the store below, ordered after this one, makes it.
         unsafe { ns.set_inum(inum_of(key)) };
-        guard.replace(key, Some(NonNull::from(ns))).map(|_| ())
+        guard
+            .replace(key, Slot::Entry(NonNull::from(ns)))
+            .map(|_| ())
     })
 }
 
@@ -195,15 +205,20 @@ const PARKED_MAX: usize = 1024;
 /// accessed with the registry's lock held (the functions below take its guard to show it).
 ///
 /// A namespace made and freed over and over (`unshare()` in a loop) then never searches the
-/// tree for a free key nor frees one: its number is handed from the last one to the next, and
-/// the map still remembers its slot. Many places, not one: pid namespaces are freed from RCU
-/// callbacks, and ipc and net ones by a worker, in batches of dozens after as many were made,
-/// and each net namespace frees the numbers of its procfs entries with it. Numbers are not
-/// promised to be the smallest free, only unique among live namespaces.
+/// tree for a free key nor frees one: its number is handed from the last one to the next. Many
+/// places, not one: pid namespaces are freed from RCU callbacks, and ipc and net ones by a
+/// worker, in batches of dozens after as many were made, and each net namespace frees the
+/// numbers of its procfs entries with it. Numbers are not promised to be the smallest free,
+/// only unique among live namespaces.
+///
+/// A parked key stays taken, and holds [`Slot::Marked`] until it is handed out again: that is
+/// how a second free of the same number is told from a first one, and refused, as the IDA
+/// `proc_free_inum()` uses refuses it, so that no key is ever parked twice and handed to two
+/// namespaces.
 static PARKED_KEYS: [AtomicU32; PARKED_MAX] = [const { AtomicU32::new(0) }; PARKED_MAX];
 static PARKED_LEN: AtomicU32 = AtomicU32::new(0);
 
-/// Takes the key parked last, if there is one.
+/// Takes the key parked last, if there is one; it still holds its mark.
 fn unpark(_locked: &IdrGuard<'_, NsCommon>) -> Option<u32> {
     let len = PARKED_LEN.load(Ordering::Relaxed).checked_sub(1)?;
     PARKED_LEN.store(len, Ordering::Relaxed);
@@ -215,7 +230,7 @@ fn can_park(_locked: &IdrGuard<'_, NsCommon>) -> bool {
     (PARKED_LEN.load(Ordering::Relaxed) as usize) < PARKED_MAX
 }
 
-/// Parks `key`, emptied, if there is room (see [`can_park`]).
+/// Parks `key`, marked, if there is room (see [`can_park`]).
 fn park(_locked: &IdrGuard<'_, NsCommon>, key: u32) {
     let len = PARKED_LEN.load(Ordering::Relaxed) as usize;
     if let Some(place) = PARKED_KEYS.get(len) {
@@ -224,14 +239,15 @@ fn park(_locked: &IdrGuard<'_, NsCommon>, key: u32) {
     }
 }
 
-/// Takes a free dynamic key, empty, without sleeping: the one parked last, else the smallest.
-/// `ENOSPC` when all are taken, `ENOMEM` when the tree needs a node (see [`Idr::with_preload`]).
+/// Takes a free dynamic key without sleeping: the one parked last (its slot left marked, for the
+/// caller to fill), else the smallest, empty. `ENOSPC` when all are taken, `ENOMEM` when the
+/// tree needs a node (see [`Idr::with_preload`]).
 fn take_key(guard: &mut IdrGuard<'_, NsCommon>) -> Result<u32> {
     if let Some(key) = unpark(guard) {
         return Ok(key);
     }
     let from = FIRST_FREE.load(Ordering::Relaxed);
-    let key = guard.alloc(from..=*DYNAMIC_KEYS.end(), None)?;
+    let key = guard.alloc(from..=*DYNAMIC_KEYS.end(), Slot::Empty)?;
     FIRST_FREE.store(key.saturating_add(1), Ordering::Relaxed);
     Ok(key)
 }
@@ -245,7 +261,14 @@ fn take_key(guard: &mut IdrGuard<'_, NsCommon>) -> Result<u32> {
 /// `inum` must be valid for a write.
 #[no_mangle]
 pub unsafe extern "C" fn nsrs_alloc_inum(inum: *mut c_uint) -> c_int {
-    match REGISTRY.with_preload(|| take_key(&mut REGISTRY.lock())) {
+    let taken = REGISTRY.with_preload(|| {
+        let mut guard = REGISTRY.lock();
+        let key = take_key(&mut guard)?;
+        // A parked key is marked: taken now, it is empty until a namespace fills it.
+        guard.replace(key, Slot::Empty)?;
+        Ok(key)
+    });
+    match taken {
         Ok(key) => {
             // SAFETY: The caller guarantees `inum` is valid for a write.
             unsafe { inum.write(inum_of(key)) };
@@ -257,21 +280,32 @@ pub unsafe extern "C" fn nsrs_alloc_inum(inum: *mut c_uint) -> c_int {
 
 /// `proc_free_inum()`: frees inode number `inum`, and removes the namespace entered with it, if
 /// any, before that namespace is freed. Any context: it only takes the registry's irq-safe
-/// spinlock.
+/// spinlock. A number that is not taken, or freed twice, is refused with a warning, as the IDA
+/// does.
 #[no_mangle]
 pub extern "C" fn nsrs_free_inum(inum: c_uint) {
     let key = key_of(inum);
     let mut guard = REGISTRY.lock();
-    // Empty the key but keep it taken, and park it, while there is room.
-    if DYNAMIC_KEYS.contains(&key) && can_park(&guard) && guard.replace(key, None).is_ok() {
-        park(&guard, key);
-        return;
-    }
-    // One walk of the tree, not a lookup and then a removal: the number is the caller's until
-    // this returns, so whatever the key holds is the caller's.
-    guard.remove(key);
-    if DYNAMIC_KEYS.contains(&key) && key < FIRST_FREE.load(Ordering::Relaxed) {
-        FIRST_FREE.store(key, Ordering::Relaxed);
+    // Mark the key but keep it taken, and park it, while there is room. A key that is not
+    // taken, or is parked already, was not the caller's to free.
+    let parking = DYNAMIC_KEYS.contains(&key) && can_park(&guard);
+    let mark = if parking { Slot::Marked } else { Slot::Empty };
+    match guard.replace(key, mark) {
+        Err(_) => {
+            kernel::ns::warn_on(true);
+        }
+        Ok(Slot::Marked) => {
+            kernel::ns::warn_on(true);
+            // Still parked: keep the mark the stack relies on.
+            let _ = guard.replace(key, Slot::Marked);
+        }
+        Ok(_) if parking => park(&guard, key),
+        Ok(_) => {
+            guard.remove(key);
+            if DYNAMIC_KEYS.contains(&key) && key < FIRST_FREE.load(Ordering::Relaxed) {
+                FIRST_FREE.store(key, Ordering::Relaxed);
+            }
+        }
     }
 }
 
@@ -339,4 +373,75 @@ fn next_after<T>(found: &[(u32, T)], want: usize) -> Next {
         Some(&(key, _)) if found.len() == want => Some(u64::from(inum_of(key)) + 1),
         _ => None,
     }
+}
+
+#[cfg(CONFIG_NSRS_KUNIT_TEST)]
+mod tests {
+    use super::*;
+    use kernel::{kunit_case_assert, kunit_suite};
+
+    /// Takes a number as `proc_alloc_inum()` does.
+    fn alloc() -> Option<u32> {
+        let mut inum = 0;
+        // SAFETY: `inum` is valid for a write.
+        (unsafe { nsrs_alloc_inum(&mut inum) } == 0).then_some(inum)
+    }
+
+    /// The state of the number's key.
+    fn slot(inum: u32) -> Option<&'static str> {
+        let mut guard = REGISTRY.lock();
+        let key = key_of(inum);
+        // Read by replacing with what is there: the map has no read of a taken key's mark.
+        let old = guard.replace(key, Slot::Empty).ok()?;
+        let _ = guard.replace(key, old);
+        Some(match old {
+            Slot::Empty => "empty",
+            Slot::Marked => "parked",
+            Slot::Entry(_) => "entry",
+        })
+    }
+
+    fn numbers_are_dynamic_and_distinct() {
+        let (a, b) = (alloc(), alloc());
+        kunit_case_assert!(a.is_some_and(|a| a >= DYNAMIC_FIRST));
+        kunit_case_assert!(b.is_some_and(|b| b >= DYNAMIC_FIRST));
+        kunit_case_assert!(a != b);
+        kunit_case_assert!(a.and_then(slot) == Some("empty"));
+        for inum in [a, b].into_iter().flatten() {
+            nsrs_free_inum(inum);
+        }
+    }
+
+    fn a_freed_number_is_parked_then_handed_out_first() {
+        let Some(a) = alloc() else {
+            kunit_case_assert!(false);
+            return;
+        };
+        nsrs_free_inum(a);
+        let parked = !can_park(&REGISTRY.lock()) || slot(a) == Some("parked");
+        kunit_case_assert!(parked);
+        // Nothing finds a parked number.
+        kunit_case_assert!(get(a).is_none());
+        let again = alloc();
+        kunit_case_assert!(again == Some(a));
+        // Handed out again, it is empty until a namespace fills it.
+        kunit_case_assert!(slot(a) == Some("empty"));
+        nsrs_free_inum(a);
+    }
+
+    fn initial_namespaces_are_found_by_number() {
+        let pid = get(bindings::PROC_PID_INIT_INO);
+        kunit_case_assert!(pid.is_some_and(|ns| ns.inum() == bindings::PROC_PID_INIT_INO));
+        let user = get(bindings::PROC_USER_INIT_INO);
+        kunit_case_assert!(user.is_some_and(|ns| ns.inum() == bindings::PROC_USER_INIT_INO));
+    }
+
+    kunit_suite!(
+        nsrs_registry,
+        [
+            numbers_are_dynamic_and_distinct,
+            a_freed_number_is_parked_then_handed_out_first,
+            initial_namespaces_are_found_by_number,
+        ]
+    );
 }

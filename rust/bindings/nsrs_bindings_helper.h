@@ -29,12 +29,14 @@
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
 #include <linux/seq_file.h>
+#include <linux/slab.h>
 #include <linux/sysctl.h>
 #include <linux/user_namespace.h>
 #include <linux/utsname.h>
 #include <uapi/linux/sched.h>
 #include <uapi/linux/wait.h>
 
-/* The number of slots of a node of an IDR's tree, which Rust's cache indexes. */
-const unsigned long RUST_CONST_HELPER_XA_CHUNK_SIZE = XA_CHUNK_SIZE;
+/* Slab flags that are 0 in some configurations (SLAB_ACCOUNT without memcg). */
+const slab_flags_t RUST_CONST_HELPER_SLAB_ACCOUNT = SLAB_ACCOUNT;
+const slab_flags_t RUST_CONST_HELPER_SLAB_HWCACHE_ALIGN = SLAB_HWCACHE_ALIGN;
 #endif

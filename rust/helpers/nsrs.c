@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Helpers for the nsrs abstractions: C that Rust cannot express directly
- * (inline functions, macros, calls through operation tables, fields of
- * structures private to fs/).  Empty unless CONFIG_NSRS=y.
+ * (inline functions, macros, calls through operation tables).  Empty
+ * unless CONFIG_NSRS=y.
  */
 
 #ifdef CONFIG_NSRS
@@ -17,26 +17,16 @@
 #include <linux/ipc_namespace.h>
 #include <linux/ns_common.h>
 #include <linux/nsproxy.h>
+#include <linux/nsrs.h>
 #include <linux/time_namespace.h>
 #include <linux/utsname.h>
 #include <net/net_namespace.h>
 #include <linux/proc_ns.h>
 #include <linux/rcupdate.h>
-#include "../../fs/mount.h"
 
 unsigned int rust_helper_ns_common_count(const struct ns_common *ns)
 {
 	return refcount_read(&ns->count);
-}
-
-void rust_helper_rcu_read_lock(void)
-{
-	rcu_read_lock();
-}
-
-void rust_helper_rcu_read_unlock(void)
-{
-	rcu_read_unlock();
 }
 
 struct dentry *rust_helper_dget(struct dentry *dentry)
@@ -52,26 +42,6 @@ const struct cred *rust_helper_current_cred(void)
 struct user_namespace *rust_helper_current_user_ns(void)
 {
 	return current_user_ns();
-}
-
-unsigned long rust_helper_nsrs_spin_lock_irqsave(spinlock_t *lock)
-{
-	unsigned long flags;
-
-	spin_lock_irqsave(lock, flags);
-	return flags;
-}
-
-void rust_helper_nsrs_spin_unlock_irqrestore(spinlock_t *lock,
-					     unsigned long flags)
-{
-	spin_unlock_irqrestore(lock, flags);
-}
-
-/* One lock class for the locks Rust initialises here: nsrs has one. */
-void rust_helper_nsrs_spin_lock_init(spinlock_t *lock)
-{
-	spin_lock_init(lock);
 }
 
 void rust_helper_idr_init(struct idr *idr)
@@ -113,19 +83,14 @@ unsigned int rust_helper_nsrs_idr_gather(struct idr *idr, unsigned long start,
 	return i;
 }
 
-/*
- * The leaf of @idr's tree that holds @id's slot, taken or free, or NULL if
- * there is none (@id is beyond the tree, in a part not grown, or kept in the
- * root).  The caller holds the IDR's lock.
- */
-struct radix_tree_node *rust_helper_nsrs_idr_leaf(struct idr *idr,
-						  unsigned long id)
+void *rust_helper_xa_mk_value(unsigned long v)
 {
-	struct radix_tree_node *node = NULL;
-	void __rcu **slot = NULL;
+	return xa_mk_value(v);
+}
 
-	__radix_tree_lookup(&idr->idr_rt, id - idr->idr_base, &node, &slot);
-	return slot && node && !node->shift ? node : NULL;
+bool rust_helper_xa_is_value(const void *entry)
+{
+	return xa_is_value(entry);
 }
 
 void rust_helper_idr_preload_end(void)
@@ -150,11 +115,6 @@ struct user_namespace *rust_helper_nsrs_procfs_user_ns(struct super_block *sb)
 	return proc_pid_ns(sb)->user_ns;
 }
 
-bool rust_helper_refcount_inc_not_zero(refcount_t *r)
-{
-	return refcount_inc_not_zero(r);
-}
-
 /*
  * The namespaces of an nsproxy, as the ns_common each embeds, in the order
  * mnt, uts, ipc, pid (for children), cgroup, net, time (for children).
@@ -162,7 +122,7 @@ bool rust_helper_refcount_inc_not_zero(refcount_t *r)
 void rust_helper_nsrs_nsproxy_namespaces(struct nsproxy *nsp,
 					 struct ns_common **out)
 {
-	out[0] = nsp->mnt_ns ? &nsp->mnt_ns->ns : NULL;
+	out[0] = nsp->mnt_ns ? nsrs_mnt_ns_common(nsp->mnt_ns) : NULL;
 	out[1] = nsp->uts_ns ? &nsp->uts_ns->ns : NULL;
 	out[2] = nsp->ipc_ns ? &nsp->ipc_ns->ns : NULL;
 	out[3] = nsp->pid_ns_for_children ? &nsp->pid_ns_for_children->ns : NULL;
@@ -171,55 +131,8 @@ void rust_helper_nsrs_nsproxy_namespaces(struct nsproxy *nsp,
 	out[6] = nsp->time_ns_for_children ? &nsp->time_ns_for_children->ns : NULL;
 }
 
-/*
- * The namespaces of an nsproxy that the CLONE_NEW* bits of @flags stand
- * for (those create_new_namespaces(@flags) made), in the order above: at
- * most 7 written to @out, their number returned.
- */
-unsigned int rust_helper_nsrs_nsproxy_new_namespaces(struct nsproxy *nsp,
-						     unsigned long flags,
-						     struct ns_common **out)
-{
-	unsigned int n = 0;
-
-	if (flags & CLONE_NEWNS)
-		out[n++] = &nsp->mnt_ns->ns;
-	if (flags & CLONE_NEWUTS)
-		out[n++] = &nsp->uts_ns->ns;
-	if (flags & CLONE_NEWIPC)
-		out[n++] = &nsp->ipc_ns->ns;
-	if (flags & CLONE_NEWPID)
-		out[n++] = &nsp->pid_ns_for_children->ns;
-	if (flags & CLONE_NEWCGROUP)
-		out[n++] = &nsp->cgroup_ns->ns;
-	if (flags & CLONE_NEWNET)
-		out[n++] = &nsp->net_ns->ns;
-	if (flags & CLONE_NEWTIME)
-		out[n++] = &nsp->time_ns_for_children->ns;
-	return n;
-}
-
-/* struct mnt_namespace is private to fs/: its fields nsfs reports. */
-u64 rust_helper_nsrs_mnt_ns_id(struct ns_common *ns)
-{
-	return to_mnt_ns(ns)->seq;
-}
-
-unsigned int rust_helper_nsrs_mnt_ns_nr_mounts(struct ns_common *ns)
-{
-	return READ_ONCE(to_mnt_ns(ns)->nr_mounts);
-}
-
-/* The next or previous mount namespace by id, counted, or an ERR_PTR. */
-struct ns_common *rust_helper_nsrs_mnt_ns_lookup(struct ns_common *ns,
-						 bool previous)
-{
-	struct mnt_namespace *mnt_ns = __lookup_next_mnt_ns(to_mnt_ns(ns),
-							    previous);
-
-	return IS_ERR(mnt_ns) ? ERR_CAST(mnt_ns) : &mnt_ns->ns;
-}
 #include "nsrs_pid.c"
+#include "nsrs_sync.c"
 
 /*
  * The Rust component defines these in place of fs/nsfs.c, kernel/pid.c and

@@ -43,21 +43,6 @@ void rust_helper_task_unlock(struct task_struct *p)
 	task_unlock(p);
 }
 
-void rust_helper_nsrs_clear_sigpending(void)
-{
-	clear_thread_flag(TIF_SIGPENDING);
-}
-
-void rust_helper_nsrs_set_current_state(unsigned int state)
-{
-	set_current_state(state);
-}
-
-void rust_helper_nsrs_set_current_running(void)
-{
-	__set_current_state(TASK_RUNNING);
-}
-
 /* WARN_ON() for a Rust caller: a backtrace, the taint, panic_on_warn. */
 bool rust_helper_nsrs_warn_on(bool condition)
 {
@@ -67,42 +52,4 @@ bool rust_helper_nsrs_warn_on(bool condition)
 void rust_helper_nsrs_acct_exit_ns(struct pid_namespace *ns)
 {
 	acct_exit_ns(ns);
-}
-
-/* Serialises the creation of the per-level pid caches (their names). */
-static DEFINE_MUTEX(nsrs_pid_caches_mutex);
-
-void rust_helper_nsrs_pid_caches_lock(void)
-{
-	mutex_lock(&nsrs_pid_caches_mutex);
-}
-
-void rust_helper_nsrs_pid_caches_unlock(void)
-{
-	mutex_unlock(&nsrs_pid_caches_mutex);
-}
-
-/*
- * The lock operations kernel::ns::locks calls where C's are macros or
- * inline functions that are more than a store (debug or PREEMPT_RT
- * kernels); the irqsave pair is in nsrs.c.
- */
-void rust_helper_nsrs_spin_lock_irq(spinlock_t *lock)
-{
-	spin_lock_irq(lock);
-}
-
-void rust_helper_nsrs_spin_unlock_irq(spinlock_t *lock)
-{
-	spin_unlock_irq(lock);
-}
-
-void rust_helper_nsrs_read_lock(rwlock_t *lock)
-{
-	read_lock(lock);
-}
-
-void rust_helper_nsrs_read_unlock(rwlock_t *lock)
-{
-	read_unlock(lock);
 }

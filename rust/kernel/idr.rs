@@ -6,189 +6,222 @@
 
 use crate::{
     bindings,
-    error::{Error, Result},
+    error::{code::*, Error, Result},
     ffi::{c_ulong, c_void},
+    str::CStr,
+    sync::{
+        lock::{
+            spinlock_irq::{SpinLockIrq, SpinLockIrqBackend},
+            Backend, Guard,
+        },
+        LockClassKey,
+    },
     types::Opaque,
 };
-use core::{
-    marker::PhantomData,
-    ops::RangeInclusive,
-    ptr::NonNull,
-    sync::atomic::{AtomicPtr, AtomicU32, Ordering},
-};
+use core::{marker::PhantomData, ops::RangeInclusive, ptr::NonNull};
+
+/// What a taken key holds.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Slot<T> {
+    /// Nothing: lookups pass over the key until something is put there.
+    Empty,
+    /// A mark with no pointer, which lookups pass over like [`Slot::Empty`]: the user's to give
+    /// a meaning (a key kept aside, say), told apart from an empty key when it is replaced.
+    Marked,
+    /// A pointer, which lookups find.
+    Entry(NonNull<T>),
+}
+
+impl<T> Clone for Slot<T> {
+    #[inline]
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T> Copy for Slot<T> {}
+
+impl<T> Slot<T> {
+    /// The pointer, if the slot holds one.
+    #[inline]
+    pub fn entry(self) -> Option<NonNull<T>> {
+        match self {
+            Slot::Entry(ptr) => Some(ptr),
+            _ => None,
+        }
+    }
+
+    /// The value stored in the tree for this slot.
+    #[inline]
+    fn into_raw(self) -> *mut c_void {
+        match self {
+            Slot::Empty => core::ptr::null_mut(),
+            // SAFETY: `xa_mk_value()` has no precondition.
+            Slot::Marked => unsafe { bindings::xa_mk_value(0) },
+            Slot::Entry(ptr) => ptr.as_ptr().cast(),
+        }
+    }
+
+    /// The slot of a value stored in the tree: a pointer the map stored, or a mark.
+    #[inline]
+    fn from_raw(raw: *mut c_void) -> Self {
+        // SAFETY: `xa_is_value()` only looks at the value's bits.
+        if unsafe { bindings::xa_is_value(raw) } {
+            return Slot::Marked;
+        }
+        NonNull::new(raw.cast()).map_or(Slot::Empty, Slot::Entry)
+    }
+}
 
 /// A map from `u32` keys to non-null pointers to `T`, on `struct idr`, with a spinlock taken
 /// with interrupts disabled and restored (`spin_lock_irqsave()`): entries may be removed from
 /// any context, for example under another irq-safe lock, or when an RCU callback drops the last
 /// reference of an object.
 ///
-/// A key may also be taken but empty ([`IdrGuard::alloc`] with `None`): lookups and
-/// [`IdrGuard::gather`] pass over it until [`IdrGuard::replace`] fills it, and no other entry
-/// can take it until it is removed. That makes the map an allocator of keys as well.
+/// A key may also be taken without a pointer ([`IdrGuard::alloc`] with [`Slot::Empty`] or
+/// [`Slot::Marked`]): lookups and [`IdrGuard::gather`] pass over it until
+/// [`IdrGuard::replace`] puts a pointer there, and no other entry can take it until it is
+/// removed. That makes the map an allocator of keys as well.
 ///
 /// The map does not own what the pointers point to: its user decides what keeps them valid.
+///
+/// The tree points back at the `struct idr` it grows from, so a map must not move once
+/// initialised: [`Idr::init`] takes it by `&'static`, as a `static` is.
 ///
 /// # Examples
 ///
 /// ```
 /// use core::ptr::NonNull;
-/// use kernel::{error::Error, idr::Idr};
+/// use kernel::{
+///     c_str,
+///     error::Error,
+///     idr::{Idr, Slot},
+///     static_lock_class,
+/// };
 ///
-/// static MAP: Idr<u32> = Idr::new();
+/// // SAFETY: Initialised below, before any other use.
+/// static MAP: Idr<u32> = unsafe { Idr::new() };
 /// static ONE: u32 = 1;
 /// static TWO: u32 = 2;
 /// // SAFETY: The map's first use; nothing else uses it.
-/// unsafe { MAP.init() };
+/// unsafe { MAP.init(c_str!("doctest idr"), static_lock_class!()) };
 /// let (one, two) = (NonNull::from(&ONE), NonNull::from(&TWO));
-/// let take = || MAP.with_preload(|| MAP.lock().alloc(5..=100, None));
+/// let take = |slot| MAP.with_preload(|| MAP.lock().alloc(5..=100, slot));
 ///
-/// // Keys taken empty: lookups find nothing there, and nothing else takes them.
-/// assert_eq!((take()?, take()?), (5, 6));
+/// // Keys taken empty or marked: lookups find nothing there, and nothing else takes them.
+/// assert_eq!((take(Slot::Empty)?, take(Slot::Marked)?), (5, 6));
 /// assert_eq!(MAP.lock().get(5), None);
+/// assert_eq!(MAP.lock().get(6), None);
 ///
-/// // Filled, emptied and filled again: the key stays taken throughout.
-/// assert_eq!(MAP.lock().replace(5, Some(one))?, None);
+/// // Filled, emptied, marked and filled again: the key stays taken throughout, and each
+/// // replacement says what was there.
+/// assert_eq!(MAP.lock().replace(5, Slot::Entry(one))?, Slot::Empty);
 /// assert_eq!(MAP.lock().get(5), Some(one));
-/// assert_eq!(MAP.lock().replace(5, None)?, Some(one));
-/// assert_eq!(take()?, 7);
-/// assert_eq!(MAP.lock().replace(5, Some(two))?, None);
-/// assert_eq!(MAP.lock().replace(6, Some(one))?, None);
-/// assert_eq!(MAP.lock().replace(7, Some(one))?, None);
+/// assert_eq!(MAP.lock().replace(5, Slot::Marked)?, Slot::Entry(one));
+/// assert_eq!(MAP.lock().replace(5, Slot::Marked)?, Slot::Marked);
+/// assert_eq!(take(Slot::Empty)?, 7);
+/// assert_eq!(MAP.lock().replace(5, Slot::Entry(two))?, Slot::Marked);
+/// assert_eq!(MAP.lock().replace(6, Slot::Entry(one))?, Slot::Marked);
+/// assert_eq!(MAP.lock().replace(7, Slot::Entry(one))?, Slot::Empty);
 ///
-/// // A removed key is free: replacing it fails; taken again, its slot is found anew.
-/// assert_eq!(MAP.lock().remove(5), Some(two));
-/// assert!(MAP.lock().replace(5, Some(one)).is_err());
-/// assert_eq!(take()?, 5);
-/// assert_eq!(MAP.lock().replace(5, Some(one))?, None);
+/// // A removed key is free: replacing it fails; taken again, it holds what it is given.
+/// assert_eq!(MAP.lock().remove(5), Slot::Entry(two));
+/// assert_eq!(MAP.lock().replace(5, Slot::Entry(one)), Err(kernel::error::code::ENOENT));
+/// assert_eq!(MAP.lock().remove(5), Slot::Empty);
+/// assert_eq!(take(Slot::Empty)?, 5);
+/// assert_eq!(MAP.lock().replace(5, Slot::Entry(one))?, Slot::Empty);
 /// assert_eq!(MAP.lock().get(5), Some(one));
 ///
-/// // Entries come back in order, empty keys passed over.
-/// assert_eq!(MAP.lock().replace(6, None)?, Some(one));
+/// // Entries come back in order; keys without a pointer are passed over.
+/// assert_eq!(MAP.lock().replace(6, Slot::Marked)?, Slot::Entry(one));
 /// let mut found = [(0, None); 4];
-/// assert_eq!(MAP.lock().gather(0, &mut found), 2);
-/// assert_eq!(&found[..2], &[(5, Some(one)), (7, Some(one))]);
+/// assert_eq!(MAP.lock().gather(0, &mut found), 3);
+/// assert_eq!(&found[..3], &[(5, Some(one)), (6, None), (7, Some(one))]);
+///
+/// // A full range.
+/// let full = MAP.with_preload(|| MAP.lock().alloc(5..=7, Slot::Empty));
+/// assert_eq!(full, Err(kernel::error::code::ENOSPC));
 ///
 /// // A map with its only key at 0 keeps it in the tree's root.
 /// for key in [5, 6, 7] {
 ///     MAP.lock().remove(key);
 /// }
-/// assert_eq!(MAP.with_preload(|| MAP.lock().alloc(0..=0, None))?, 0);
-/// assert_eq!(MAP.lock().replace(0, Some(two))?, None);
+/// assert_eq!(MAP.with_preload(|| MAP.lock().alloc(0..=0, Slot::Empty))?, 0);
+/// assert_eq!(MAP.lock().replace(0, Slot::Entry(two))?, Slot::Empty);
 /// assert_eq!(MAP.lock().get(0), Some(two));
-/// assert_eq!(MAP.lock().remove(0), Some(two));
+/// assert_eq!(MAP.lock().remove(0), Slot::Entry(two));
 /// # Ok::<(), Error>(())
 /// ```
 ///
 /// # Invariants
 ///
-/// After [`Idr::init`], `idr` and `lock` are initialised and the tree is only accessed with
-/// `lock` held. `recent` is only accessed with `lock` held too; when the `node` of an element
-/// of `recent` is not null, it is the leaf of the tree that holds the slots of the keys of
-/// leaf number `leaf`.
+/// Once [`Idr::init`] has been called, as [`Idr::new`]'s caller guarantees before any other
+/// use, `idr` and `lock` are initialised, the map does not move, and the tree is only accessed
+/// with `lock` held.
 pub struct Idr<T> {
     idr: Opaque<bindings::idr>,
     lock: Opaque<bindings::spinlock_t>,
-    /// Leaves of the tree that [`IdrGuard::replace`] wrote to, each at index
-    /// `leaf % RECENT_LEAVES`, so that the next replacement in one of them writes its slot
-    /// without walking the tree: a namespace entered and then left, or the number of one left
-    /// handed to the next (the registry parks many), while others come and go.
-    ///
-    /// A leaf stays where it is while it is in the tree: the tree grows and shrinks above its
-    /// leaves, and frees one only when the last of its keys is removed, which forgets it here.
-    recent: [RecentLeaf; RECENT_LEAVES],
     _entries: PhantomData<*const T>,
-}
-
-/// How many leaves [`Idr`] remembers: 4,096 neighbouring keys never share a place.
-const RECENT_LEAVES: usize = 64;
-
-/// How many keys a leaf of the tree holds (`XA_CHUNK_SIZE`).
-const LEAF_KEYS: u32 = bindings::XA_CHUNK_SIZE as u32;
-
-/// Bits of a leaf's tag words.
-const TAG_BITS: usize = c_ulong::BITS as usize;
-
-/// A leaf number (a key divided by [`LEAF_KEYS`]) and the leaf of the tree that holds its keys
-/// (see [`Idr`]'s invariants); none when `node` is null. Atomics only to be shareable:
-/// accessed with the map's lock held.
-struct RecentLeaf {
-    leaf: AtomicU32,
-    node: AtomicPtr<bindings::xa_node>,
-}
-
-impl RecentLeaf {
-    #[inline]
-    const fn new() -> Self {
-        Self {
-            leaf: AtomicU32::new(0),
-            node: AtomicPtr::new(core::ptr::null_mut()),
-        }
-    }
-
-    /// The leaf of leaf number `leaf`, if it is this one's.
-    #[inline]
-    fn node_of(&self, leaf: u32) -> Option<NonNull<bindings::xa_node>> {
-        let node = NonNull::new(self.node.load(Ordering::Relaxed))?;
-        (self.leaf.load(Ordering::Relaxed) == leaf).then_some(node)
-    }
-
-    #[inline]
-    fn set(&self, leaf: u32, node: *mut bindings::xa_node) {
-        self.leaf.store(leaf, Ordering::Relaxed);
-        self.node.store(node, Ordering::Relaxed);
-    }
 }
 
 // SAFETY: The tree is only touched with the lock held (type invariants); the pointers it keeps
 // are not dereferenced by the map.
 unsafe impl<T> Sync for Idr<T> {}
 
-// SAFETY: As above.
+// SAFETY: The map owns nothing that is tied to a thread; the pointers it keeps are not
+// dereferenced by it.
 unsafe impl<T> Send for Idr<T> {}
 
 impl<T> Idr<T> {
-    /// Creates an uninitialised map, for a static; call [`Idr::init`] before any other method.
+    /// Creates an uninitialised map, for a `static`.
+    ///
+    /// # Safety
+    ///
+    /// [`Idr::init`] must be called on the map before any other method.
     #[inline]
-    pub const fn new() -> Self {
+    pub const unsafe fn new() -> Self {
         Self {
             idr: Opaque::uninit(),
             lock: Opaque::uninit(),
-            recent: [const { RecentLeaf::new() }; RECENT_LEAVES],
             _entries: PhantomData,
         }
     }
 
-    /// Initialises the map.
+    /// Initialises the map, its lock in the lock class `key` under `name`.
     ///
     /// # Safety
     ///
     /// Must be called once, before any other method and without any concurrent use.
     #[inline]
-    pub unsafe fn init(&self) {
-        // SAFETY: The caller guarantees exclusive access; both are valid memory to initialise.
+    pub unsafe fn init(&'static self, name: &'static CStr, key: &'static LockClassKey) {
+        // SAFETY: The caller guarantees exclusive access; both are valid memory to initialise,
+        // which never moves (`'static`); `name` and `key` live forever.
         unsafe {
             bindings::idr_init(self.idr.get());
-            bindings::nsrs_spin_lock_init(self.lock.get());
+            SpinLockIrqBackend::init(self.lock.get(), name.as_char_ptr(), key.as_ptr());
         }
     }
 
     /// Locks the map.
     #[inline]
     pub fn lock(&self) -> IdrGuard<'_, T> {
-        // SAFETY: The lock is initialised (type invariants); it is released by the guard, which
-        // restores the interrupt state saved here.
-        let flags = unsafe { crate::ns::locks::spin_lock_irqsave(self.lock.get()) };
-        IdrGuard(self, flags)
+        // SAFETY: The lock is initialised and does not move (type invariants); it only guards
+        // the tree, which is only reached through the guard.
+        let lock = unsafe { SpinLockIrq::<()>::from_raw(self.lock.get()) };
+        IdrGuard {
+            map: self,
+            _guard: lock.lock(),
+        }
     }
 
     /// Inserts `ptr` at `key`; `EBUSY` if the key is taken, `ENOMEM` if a node cannot be
     /// allocated. May sleep.
     #[inline]
     pub fn insert(&self, key: u32, ptr: NonNull<T>) -> Result {
-        let ret = self.with_preload(|| self.lock().alloc(key..=key, Some(ptr)));
+        let ret = self.with_preload(|| self.lock().alloc(key..=key, Slot::Entry(ptr)));
         match ret {
             Ok(_) => Ok(()),
-            Err(e) if e == crate::error::code::ENOSPC => Err(crate::error::code::EBUSY),
+            Err(e) if e == ENOSPC => Err(EBUSY),
             Err(e) => Err(e),
         }
     }
@@ -202,7 +235,7 @@ impl<T> Idr<T> {
     #[inline]
     pub fn with_preload<R>(&self, attempt: impl Fn() -> Result<R>) -> Result<R> {
         match attempt() {
-            Err(e) if e == crate::error::code::ENOMEM => {
+            Err(e) if e == ENOMEM => {
                 // SAFETY: Paired with `idr_preload_end()` below.
                 unsafe { bindings::idr_preload(bindings::GFP_KERNEL) };
                 let ret = attempt();
@@ -216,38 +249,45 @@ impl<T> Idr<T> {
     }
 }
 
-impl<T> Default for Idr<T> {
-    #[inline]
-    fn default() -> Self {
-        Self::new()
-    }
+/// The map, locked; the saved interrupt state is restored on drop. Not `Send`: the lock is
+/// released by the context that took it.
+///
+/// # Invariants
+///
+/// `_guard` holds `map`'s lock.
+pub struct IdrGuard<'a, T> {
+    map: &'a Idr<T>,
+    _guard: Guard<'a, (), SpinLockIrqBackend>,
 }
 
-/// The map, locked; the saved interrupt state is restored on drop.
-pub struct IdrGuard<'a, T>(&'a Idr<T>, c_ulong);
-
 impl<T> IdrGuard<'_, T> {
-    /// Returns the pointer at `key`.
+    /// The tree, for a call with the lock held.
     #[inline]
-    pub fn get(&self, key: u32) -> Option<NonNull<T>> {
-        // SAFETY: The lock is held.
-        NonNull::new(unsafe { bindings::idr_find(self.0.idr.get(), key as c_ulong) }.cast())
+    fn idr(&self) -> *mut bindings::idr {
+        self.map.idr.get()
     }
 
-    /// Fills `out` with the entries whose keys are `from` or more, in order, in one walk of the
-    /// tree; returns how many.
+    /// Returns the pointer at `key`, if there is one.
+    #[inline]
+    pub fn get(&self, key: u32) -> Option<NonNull<T>> {
+        // SAFETY: The lock is held (type invariants).
+        Slot::from_raw(unsafe { bindings::idr_find(self.idr(), key as c_ulong) }).entry()
+    }
+
+    /// Fills `out` with the taken keys from `from` on, in order, in one walk of the tree, each
+    /// with its pointer if it holds one; returns how many.
     pub fn gather(&self, from: u64, out: &mut [(u32, Option<NonNull<T>>)]) -> usize {
         const CHUNK: usize = 32;
         let Ok(start) = c_ulong::try_from(from) else {
             return 0;
         };
         let mut ids = [0 as c_ulong; CHUNK];
-        let mut entries = [core::ptr::null_mut::<crate::ffi::c_void>(); CHUNK];
+        let mut entries = [core::ptr::null_mut::<c_void>(); CHUNK];
         let want = out.len().min(CHUNK);
         // SAFETY: The lock is held; the arrays have room for `want` entries each.
         let n = unsafe {
             bindings::nsrs_idr_gather(
-                self.0.idr.get(),
+                self.idr(),
                 start,
                 ids.as_mut_ptr(),
                 entries.as_mut_ptr(),
@@ -258,26 +298,24 @@ impl<T> IdrGuard<'_, T> {
         for i in 0..n.min(want) {
             // Keys beyond 32 bits are not ours: the map only inserts `u32` keys.
             if let Ok(key) = u32::try_from(ids[i]) {
-                out[kept] = (key, NonNull::new(entries[i].cast()));
+                out[kept] = (key, Slot::from_raw(entries[i]).entry());
                 kept += 1;
             }
         }
         kept
     }
 
-    /// Takes the smallest free key in `keys` and puts `ptr` there; `None` keeps the key empty
-    /// but taken, for [`IdrGuard::replace`] to fill later (lookups find nothing there until
-    /// then). `ENOSPC` if every key in the range is taken, `ENOMEM` if a tree node is missing
-    /// and cannot be allocated without sleeping (see [`Idr::with_preload`]).
-    pub fn alloc(&mut self, keys: RangeInclusive<u32>, ptr: Option<NonNull<T>>) -> Result<u32> {
+    /// Takes the smallest free key in `keys` and puts `slot` there. `ENOSPC` if every key in the
+    /// range is taken, `ENOMEM` if a tree node is missing and cannot be allocated without
+    /// sleeping (see [`Idr::with_preload`]).
+    pub fn alloc(&mut self, keys: RangeInclusive<u32>, slot: Slot<T>) -> Result<u32> {
         let mut id = *keys.start();
-        let entry = ptr.map_or(core::ptr::null_mut(), |p| p.as_ptr().cast());
         // SAFETY: The lock is held; `id` is a valid place for the key. `GFP_NOWAIT`: the lock
         // is a spinlock, with interrupts off.
         let ret = unsafe {
             bindings::idr_alloc_u32(
-                self.0.idr.get(),
-                entry,
+                self.idr(),
+                slot.into_raw(),
                 &mut id,
                 *keys.end() as c_ulong,
                 bindings::GFP_NOWAIT | bindings::__GFP_NOWARN,
@@ -289,80 +327,20 @@ impl<T> IdrGuard<'_, T> {
         }
     }
 
-    /// Puts `ptr` at `key`, which must be taken (by [`IdrGuard::alloc`] or [`Idr::insert`]);
-    /// `None` empties it, and it stays taken. Returns what was there; `ENOENT` if the key is
+    /// Puts `slot` at `key`, which must be taken (by [`IdrGuard::alloc`] or [`Idr::insert`]);
+    /// the key stays taken whatever `slot` is. Returns what was there; `ENOENT` if the key is
     /// free.
     #[inline]
-    pub fn replace(&mut self, key: u32, ptr: Option<NonNull<T>>) -> Result<Option<NonNull<T>>> {
-        let entry = ptr.map_or(core::ptr::null_mut(), |p| p.as_ptr().cast());
-        let offset = (key % LEAF_KEYS) as usize;
-        let Some(node) = self.leaf(key) else {
-            return self.replace_slow(key, entry);
-        };
-        // SAFETY: `node` is a leaf of the tree, which the lock we hold keeps there (type
-        // invariants); its tags only change with the lock held. `IDR_FREE` is a valid mark.
-        let free_tags =
-            unsafe { (*node.as_ptr()).__bindgen_anon_2.tags[bindings::IDR_FREE as usize] };
-        if free_tags[offset / TAG_BITS] & (1 << (offset % TAG_BITS)) != 0 {
-            return self.replace_slow(key, entry);
-        }
-        // SAFETY: `offset` is within the leaf's slots, and the key is taken (its `IDR_FREE` tag
-        // is clear). The lock is held: nothing else writes the slot. Replacing an entry of a
-        // taken key with another, or with nothing, changes no count or tag of the tree: a plain
-        // store, ordered after the initialisation of what `entry` points to
-        // (`rcu_assign_pointer()`).
-        let old = unsafe {
-            let slot = core::ptr::addr_of_mut!((*node.as_ptr()).slots[offset]);
-            let old = slot.read();
-            AtomicPtr::from_ptr(slot).store(entry, Ordering::Release);
-            old
-        };
-        Ok(NonNull::new(old.cast()))
-    }
-
-    /// The leaf that holds the slot of `key`: remembered, or looked up and remembered. `None` if
-    /// the tree has none there.
-    #[inline]
-    fn leaf(&mut self, key: u32) -> Option<NonNull<bindings::xa_node>> {
-        let leaf = key / LEAF_KEYS;
-        let recent = &self.0.recent[leaf as usize % RECENT_LEAVES];
-        if let Some(node) = recent.node_of(leaf) {
-            return Some(node);
-        }
+    pub fn replace(&mut self, key: u32, slot: Slot<T>) -> Result<Slot<T>> {
         // SAFETY: The lock is held.
-        let node = unsafe { bindings::nsrs_idr_leaf(self.0.idr.get(), key as c_ulong) };
-        let node = NonNull::new(node)?;
-        recent.set(leaf, node.as_ptr());
-        Some(node)
+        let old = unsafe { bindings::idr_replace(self.idr(), slot.into_raw(), key as c_ulong) };
+        Ok(Slot::from_raw(crate::error::from_err_ptr(old)?))
     }
 
-    /// [`IdrGuard::replace`] for a key with no slot in a leaf (kept in the root), or free.
+    /// Frees `key`, returning what it held ([`Slot::Empty`] if it was free).
     #[inline]
-    fn replace_slow(&mut self, key: u32, entry: *mut c_void) -> Result<Option<NonNull<T>>> {
+    pub fn remove(&mut self, key: u32) -> Slot<T> {
         // SAFETY: The lock is held.
-        let old = unsafe { bindings::idr_replace(self.0.idr.get(), entry, key as c_ulong) };
-        Ok(NonNull::new(crate::error::from_err_ptr(old)?.cast()))
-    }
-
-    /// Frees `key`, returning its entry (`None` if the key was free, or taken but empty).
-    #[inline]
-    pub fn remove(&mut self, key: u32) -> Option<NonNull<T>> {
-        // Its leaf may go if this was the last of its keys: forget it.
-        let leaf = key / LEAF_KEYS;
-        let recent = &self.0.recent[leaf as usize % RECENT_LEAVES];
-        if recent.node_of(leaf).is_some() {
-            recent.set(0, core::ptr::null_mut());
-        }
-        // SAFETY: The lock is held.
-        NonNull::new(unsafe { bindings::idr_remove(self.0.idr.get(), key as c_ulong) }.cast())
-    }
-}
-
-impl<T> Drop for IdrGuard<'_, T> {
-    #[inline]
-    fn drop(&mut self) {
-        // SAFETY: The guard exists only while the lock is held, by this context, with the
-        // interrupt state `lock` saved.
-        unsafe { crate::ns::locks::spin_unlock_irqrestore(self.0.lock.get(), self.1) };
+        Slot::from_raw(unsafe { bindings::idr_remove(self.idr(), key as c_ulong) })
     }
 }

@@ -22,14 +22,10 @@ unsafe impl Sync for KmemCache {}
 unsafe impl Send for KmemCache {}
 
 /// Align objects on cache lines (`SLAB_HWCACHE_ALIGN`).
-pub const HWCACHE_ALIGN: u32 = 1 << bindings::_slab_flag_bits__SLAB_HWCACHE_ALIGN;
-/// Charge objects to the allocating task's memory cgroup (`SLAB_ACCOUNT`).
-#[cfg(CONFIG_MEMCG)]
-pub const ACCOUNT: u32 = 1 << bindings::_slab_flag_bits__SLAB_ACCOUNT;
-/// Charge objects to the allocating task's memory cgroup (`SLAB_ACCOUNT`): nothing without
-/// memory cgroups.
-#[cfg(not(CONFIG_MEMCG))]
-pub const ACCOUNT: u32 = 0;
+pub const HWCACHE_ALIGN: u32 = bindings::SLAB_HWCACHE_ALIGN;
+/// Charge objects to the allocating task's memory cgroup (`SLAB_ACCOUNT`; nothing without
+/// memory cgroups).
+pub const ACCOUNT: u32 = bindings::SLAB_ACCOUNT;
 
 impl KmemCache {
     /// Creates a cache named `name` (copied) for objects of `size` bytes aligned on `align`;

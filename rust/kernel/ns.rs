@@ -18,14 +18,12 @@ use crate::{
 use core::ptr::{addr_of, addr_of_mut, NonNull};
 
 pub mod current;
-pub(crate) mod locks;
 mod mnt;
 mod ops;
 mod pid;
 mod pid_life;
 mod proxy;
 pub mod reaper;
-mod refcount;
 pub mod sysctl;
 mod user;
 
@@ -85,12 +83,25 @@ impl NsType {
 /// The initial pid namespace is not counted: `get_pid_ns()` and `put_pid_ns()` leave it alone, so
 /// taking a reference on it does too, and the two stay balanced.
 ///
+/// A namespace without operations (`ops` null) is never an `NsCommon`: that is the initial
+/// namespace of a type whose namespaces are compiled out (`init_uts_ns` without `CONFIG_UTS_NS`,
+/// `init_ipc_ns` without `CONFIG_IPC_NS`, `init_net` without `CONFIG_NET_NS`), which has no
+/// `/proc/<pid>/ns/` entry, no nsfs file and no `->put`: userspace cannot see it.
+/// [`NsCommon::from_raw_with_ops`] leaves such namespaces out.
+///
 /// # Invariants
 ///
-/// For as long as a reference to this object exists, the namespace it belongs to holds a non-zero
-/// count that keeps it alive: a counted reference held by the owner of the reference (for example
-/// an [`ARef<NsCommon>`]), or the count the initial namespaces never drop. Its `ops` is non-null
-/// and points to the static operations of its type, an [`NsOperations`] table.
+/// For as long as a reference to this object exists:
+///
+/// - the namespace it belongs to is set up and holds a non-zero count that keeps it alive: a
+///   counted reference held by the owner of the reference (for example an [`ARef<NsCommon>`]) or
+///   by an object the owner holds (an nsproxy), or the count the initial namespaces never drop
+///   (the initial pid namespace, not counted at all, is never freed);
+/// - its `ops` is non-null and points to the static operations of its type, an [`NsOperations`]
+///   whose functions do what `struct proc_ns_operations` promises: `->put` is set and drops a
+///   count, freeing the namespace with the last; `->owner` returns the owning user namespace,
+///   which the namespace holds, without a count; `->get_parent`, where set, returns a counted
+///   reference on a namespace of the same type, null or an error pointer.
 ///
 /// [`ARef<NsCommon>`]: crate::types::ARef
 #[repr(transparent)]
@@ -109,8 +120,9 @@ impl NsCommon {
     ///
     /// # Safety
     ///
-    /// `ptr` must point to the `ns_common` of a set-up namespace (its `ops` set) on which the
-    /// caller holds a counted reference for all of `'a`, or of an initial namespace.
+    /// `ptr` must point to the `ns_common` of a set-up namespace whose `ops` is non-null, and that
+    /// holds a non-zero count for all of `'a`: a counted reference the caller holds, or that an
+    /// object it holds for `'a` holds (an nsproxy), or the count of an initial namespace.
     #[inline]
     pub unsafe fn from_raw<'a>(ptr: *const bindings::ns_common) -> &'a Self {
         // SAFETY: `NsCommon` is a transparent wrapper of `ns_common`, and the caller guarantees
@@ -118,57 +130,106 @@ impl NsCommon {
         unsafe { &*ptr.cast() }
     }
 
+    /// Creates a reference to the `ns_common` at `ptr` if it is a namespace userspace can see,
+    /// one with operations; `None` for a null pointer, and for a namespace without operations
+    /// (see the type's documentation).
+    ///
+    /// # Safety
+    ///
+    /// `ptr` must be null, or point to the `ns_common` of a set-up namespace that holds a
+    /// non-zero count for all of `'a`, as for [`NsCommon::from_raw`]; its `ops` may be null.
+    #[inline]
+    pub unsafe fn from_raw_with_ops<'a>(ptr: *const bindings::ns_common) -> Option<&'a Self> {
+        if ptr.is_null() {
+            return None;
+        }
+        // SAFETY: The caller guarantees a set-up namespace, alive for the call. Its `ops` is
+        // written while the namespace is set up, before others can reach it, and never after,
+        // so this read races with no write.
+        let ops = unsafe { (*ptr).ops };
+        if ops.is_null() {
+            return None;
+        }
+        // SAFETY: The caller guarantees a set-up namespace that holds a non-zero count for `'a`,
+        // and its `ops` was just found non-null.
+        Some(unsafe { Self::from_raw(ptr) })
+    }
+
     /// Takes over a counted reference returned by C (`->get`, `->get_parent`, ...); `None` for
     /// a null pointer.
     ///
     /// # Safety
     ///
-    /// `ptr` must be null, or point to the `ns_common` of a set-up namespace on which the caller
-    /// owns a counted reference, which the result takes over.
+    /// `ptr` must be null, or point to the `ns_common` of a set-up namespace whose `ops` is
+    /// non-null, on which the caller owns a counted reference, which the result takes over.
     #[inline]
     pub unsafe fn from_owned_raw(ptr: *mut bindings::ns_common) -> Option<ARef<Self>> {
-        // SAFETY: The caller gives us its reference on a valid namespace.
+        // SAFETY: The caller gives us its reference on a set-up namespace with operations, which
+        // keeps it alive for as long as the `ARef` holds it.
         NonNull::new(ptr).map(|p| unsafe { ARef::from_raw(p.cast()) })
     }
 
     /// Takes a reference on the namespace at `ptr` unless its count already dropped to zero
     /// (it is being torn down, and must not be handed out).
     ///
+    /// No `&NsCommon` is made before the reference is taken: the count may be zero, and a
+    /// reference is only ever made to a namespace that is kept alive (type invariants).
+    ///
     /// # Safety
     ///
-    /// `ptr` must point to the `ns_common` of a set-up namespace whose memory stays valid for the
-    /// duration of the call, whatever its count.
+    /// `ptr` must point to the `ns_common` of a namespace that is set up, with a non-null `ops`,
+    /// and whose memory is not freed for the duration of the call, whatever its count: for
+    /// example an entry of the registry of namespaces, read with the registry's lock held, which
+    /// a namespace's removal from it, done before the namespace is freed, waits for.
     #[inline]
     pub unsafe fn try_get(ptr: NonNull<Self>) -> Option<ARef<Self>> {
-        // SAFETY: The memory is valid for the call (the caller guarantees it).
-        let count = unsafe { addr_of_mut!((*ptr.as_ref().as_raw()).count) };
-        // SAFETY: As above; the count is only changed atomically.
-        let counted = unsafe { ptr.as_ref() }.is_counted();
-        // SAFETY: The initial pid namespace is never freed and not counted; any other is alive
-        // if its count was non-zero, and the increment makes the new reference ours.
-        if !counted || unsafe { bindings::refcount_inc_not_zero(count) } {
-            // SAFETY: We own a reference (or need none, for the initial pid namespace).
-            Some(unsafe { ARef::from_raw(ptr) })
-        } else {
-            None
+        let raw = Self::raw_of(ptr);
+        if Self::is_counted_raw(raw) {
+            // SAFETY: The caller guarantees the memory is not freed for the duration of the
+            // call, so the count may be reached through `raw`; it is only changed atomically.
+            let raised = unsafe { bindings::refcount_inc_not_zero(addr_of_mut!((*raw).count)) };
+            if !raised {
+                return None;
+            }
         }
+        // SAFETY: The reference just counted is ours, and keeps alive the namespace, set up with
+        // operations as the caller guarantees: the `ARef` takes it over. The initial pid
+        // namespace is never freed, and `dec_ref` does not drop a count on it either.
+        Some(unsafe { ARef::from_raw(ptr) })
     }
 
     /// Returns the operations of the namespace at `ptr` if its count is not zero: a snapshot,
     /// for a listing that takes no reference. The operations are static, valid afterwards.
     ///
+    /// No `&NsCommon` is made: the count may be zero (see [`NsCommon::try_get`]).
+    ///
     /// # Safety
     ///
-    /// `ptr` must point to the `ns_common` of a set-up namespace whose memory stays valid for the
-    /// duration of the call, whatever its count.
+    /// `ptr` must point to the `ns_common` of a namespace that is set up, with a non-null `ops`,
+    /// and whose memory is not freed for the duration of the call, whatever its count (as for
+    /// [`NsCommon::try_get`]).
     #[inline]
     pub unsafe fn peek_live(ptr: NonNull<Self>) -> Option<&'static NsOperations> {
-        // SAFETY: The memory is valid for the call; the count is read atomically, and `ops`
-        // never changes once the namespace is set up.
-        unsafe {
-            let ns = ptr.as_ref();
-            (ns.ref_count() != 0 || !ns.is_counted()).then(|| ns.operations())
+        let raw = Self::raw_of(ptr);
+        // SAFETY: The caller guarantees the memory is not freed for the duration of the call;
+        // the helper reads the count atomically (`refcount_read()`).
+        let live = !Self::is_counted_raw(raw) || unsafe { bindings::ns_common_count(raw) } != 0;
+        if !live {
+            return None;
         }
+        // SAFETY: The caller guarantees the memory is not freed for the duration of the call,
+        // and `ops` never changes once the namespace is set up, so the read races with no write;
+        // the caller guarantees it is non-null: it points to the static operations of the
+        // namespace's type.
+        Some(unsafe { NsOperations::from_raw((*raw).ops) })
+    }
+
+    /// Returns the `ns_common` at `ptr` as a raw pointer, without making a reference to it: for
+    /// a namespace that may not be kept alive, which a reference must not be made to.
+    #[inline]
+    fn raw_of(ptr: NonNull<Self>) -> *mut bindings::ns_common {
+        // `NsCommon` is a transparent wrapper of `Opaque<ns_common>`: the cast keeps the address.
+        Opaque::raw_get(ptr.as_ptr().cast::<Opaque<bindings::ns_common>>())
     }
 
     /// Drops a count without releasing anything; true when it was the last, and the caller must
@@ -181,7 +242,7 @@ impl NsCommon {
     #[inline]
     pub unsafe fn dec_and_test(&self) -> bool {
         // SAFETY: The namespace is alive and the caller owns the count it drops.
-        unsafe { refcount::dec_and_test(addr_of_mut!((*self.as_raw()).count)) }
+        unsafe { bindings::refcount_dec_and_test(addr_of_mut!((*self.as_raw()).count)) }
     }
 
     /// Returns the raw pointer to the `ns_common`.
@@ -211,10 +272,11 @@ impl NsCommon {
     /// it lies outside the current task's user namespace.
     #[inline]
     pub fn owner(&self) -> Result<ARef<Self>> {
-        // SAFETY: The namespace is alive; `ns_get_owner()` returns a counted reference or an
-        // error pointer.
+        // SAFETY: The namespace is alive, with operations (type invariants); `ns_get_owner()`
+        // returns a counted reference or an error pointer.
         let ptr = from_err_ptr(unsafe { bindings::ns_get_owner(self.as_raw()) })?;
-        // SAFETY: A counted reference on a live namespace, non-null on success.
+        // SAFETY: On success, a counted reference on a user namespace, which has operations
+        // (`NSRS` depends on `USER_NS`).
         unsafe { Self::from_owned_raw(ptr) }.ok_or(crate::error::code::EPERM)
     }
 
@@ -223,13 +285,14 @@ impl NsCommon {
     #[inline]
     pub fn parent(&self) -> Option<Result<ARef<Self>>> {
         let get_parent = self.ops().get_parent?;
-        // SAFETY: The namespace is alive; `->get_parent` returns a counted reference or an error
-        // pointer.
+        // SAFETY: The namespace is alive; `->get_parent` returns a counted reference, null or an
+        // error pointer (type invariants).
         let ptr = match from_err_ptr(unsafe { get_parent(self.as_raw()) }) {
             Ok(ptr) => ptr,
             Err(e) => return Some(Err(e)),
         };
-        // SAFETY: A counted reference on a live namespace, non-null on success.
+        // SAFETY: Null, or a counted reference on a namespace of this type, which has operations
+        // as this one does.
         Some(unsafe { Self::from_owned_raw(ptr) }.ok_or(crate::error::code::EPERM))
     }
 
@@ -239,22 +302,29 @@ impl NsCommon {
     pub fn owner_user_ns(&self) -> Option<&UserNamespace> {
         let owner = self.ops().owner?;
         // SAFETY: The namespace is alive; `->owner` returns its owning user namespace without a
-        // reference, which the namespace itself holds for as long as it lives.
+        // count, the namespace itself holding one for as long as it lives (type invariants).
         let user = unsafe { owner(self.as_raw()) };
-        // SAFETY: A non-null owner is a live user namespace for at least as long as `self`.
+        // SAFETY: A non-null owner is a set-up user namespace on which this namespace holds a
+        // count for as long as it lives, so for as long as `self` is borrowed.
         (!user.is_null()).then(|| unsafe { UserNamespace::from_raw(user) })
     }
 
     /// Returns the namespace as a user namespace, if it is one.
     #[inline]
     pub fn as_user_ns(&self) -> Option<&UserNamespace> {
-        (self.ns_type() == Some(NsType::User)).then(|| UserNamespace::from_common(self))
+        // SAFETY: Only namespaces of the user type, whose operations are `userns_operations`
+        // (type invariants), have the type `CLONE_NEWUSER`: `self` is embedded in a
+        // `struct user_namespace`.
+        (self.ns_type() == Some(NsType::User)).then(|| unsafe { UserNamespace::from_common(self) })
     }
 
     /// Returns the namespace as a mount namespace, if it is one.
     #[inline]
     pub fn as_mnt_ns(&self) -> Option<&MntNamespace> {
-        (self.ns_type() == Some(NsType::Mnt)).then(|| MntNamespace::from_common(self))
+        // SAFETY: Only namespaces of the mount type, whose operations are `mntns_operations`
+        // (type invariants), have the type `CLONE_NEWNS`: `self` is embedded in a
+        // `struct mnt_namespace`.
+        (self.ns_type() == Some(NsType::Mnt)).then(|| unsafe { MntNamespace::from_common(self) })
     }
 
     /// Returns the namespace as a pid namespace, if it is one.
@@ -324,9 +394,15 @@ impl NsCommon {
     /// Whether references on this namespace are counted; see the type's documentation.
     #[inline]
     fn is_counted(&self) -> bool {
+        Self::is_counted_raw(self.as_raw())
+    }
+
+    /// Whether references on the namespace at `ns` are counted: only compares addresses.
+    #[inline]
+    fn is_counted_raw(ns: *const bindings::ns_common) -> bool {
         // SAFETY: Only the address of `init_pid_ns` is taken; it is a static that always exists.
         let init_pid = unsafe { addr_of!(bindings::init_pid_ns.ns) };
-        !core::ptr::eq(self.as_raw().cast_const(), init_pid)
+        !core::ptr::eq(ns, init_pid)
     }
 
     /// Returns the name of the namespace's type, as in `/proc/<pid>/ns/`: `"pid"`, `"net"`, ...
@@ -349,7 +425,7 @@ unsafe impl AlwaysRefCounted for NsCommon {
         }
         // SAFETY: By the type invariants the count is non-zero while `self` exists, so taking one
         // more reference cannot revive a namespace that is being torn down.
-        unsafe { refcount::inc(addr_of_mut!((*self.as_raw()).count)) };
+        unsafe { bindings::refcount_inc(addr_of_mut!((*self.as_raw()).count)) };
     }
 
     /// Drops a reference through the namespace type's `->put`, which frees the namespace when it
@@ -360,12 +436,13 @@ unsafe impl AlwaysRefCounted for NsCommon {
     /// As for [`AlwaysRefCounted::dec_ref`]: the caller owns the reference it drops.
     #[inline]
     unsafe fn dec_ref(obj: NonNull<Self>) {
-        // SAFETY: The caller owns a reference on a valid namespace (type invariants).
-        let ns = unsafe { obj.as_ref() };
-        // SAFETY: Every namespace type has a `->put` (the invariants of `NsCommon` and
-        // `NsOperations`), which C calls unchecked too; the caller owns a reference, which it
-        // consumes.
-        unsafe { ns.ops().put.unwrap_unchecked()(ns.as_raw()) };
+        // SAFETY: The caller owns a reference, which keeps the namespace alive until the call
+        // below; its operations are static.
+        let put = unsafe { obj.as_ref() }.ops().put;
+        // SAFETY: The operations of a namespace have a `->put` (type invariants), which C calls
+        // unchecked too; the caller owns a reference, which it consumes. The namespace is passed
+        // as a raw pointer: the call may free it.
+        unsafe { put.unwrap_unchecked()(Self::raw_of(obj)) };
     }
 }
 
@@ -463,4 +540,42 @@ pub fn init_uts_ns() -> &'static NsCommon {
     // SAFETY: `init_uts_ns` is an initial namespace, set up statically (with `UTS_NS`, which sets
     // its `ops`) and never freed.
     unsafe { NsCommon::from_raw(addr_of!(bindings::init_uts_ns.ns)) }
+}
+
+/// Checks at compile time that the Rust function `name` has the type bindgen gives the C
+/// function of the same name: the same parameter types, return type and ABI.
+///
+/// For the `#[no_mangle]` functions C calls: C calls them through its own prototype, so a Rust
+/// signature that drifts from it (a `*const` for a `*mut`, a `u32` for an `unsigned long`, a
+/// parameter too many) would be called with arguments it does not expect, and nothing else
+/// would tell. Write it next to the function, with one `_` per parameter:
+///
+/// ```ignore
+/// #[no_mangle]
+/// pub unsafe extern "C" fn nsrs_alloc_inum(inum: *mut c_uint) -> c_int {
+///     // ...
+/// }
+/// kernel::c_prototype!(nsrs_alloc_inum(_));
+/// ```
+///
+/// Only safety may differ: bindgen declares every C function `unsafe`, and the Rust function
+/// may be safe when it asks nothing of its callers.
+///
+/// How it works: the first `let` coerces bindgen's declaration to the function pointer type
+/// `unsafe extern "C" fn(_, ...) -> _`, which sets each `_` to bindgen's type (and fails if the
+/// number of `_` is not the number of parameters). The array then needs `name` to coerce to
+/// that same pointer type, as every element of an array has one type. A function item coerces
+/// to a function pointer only when its signature is the pointer's, safety aside (a safe
+/// function coerces to an `unsafe` pointer): any other difference, in a parameter, the return
+/// type or the ABI, is a type error. The parameter count is needed because Rust 1.85 does not
+/// find a common type for two function items that differ in safety (a safe Rust function and
+/// bindgen's `unsafe` one) without being told the pointer type to coerce to.
+#[macro_export]
+macro_rules! c_prototype {
+    ($name:ident($($param:ty),* $(,)?)) => {
+        const _: () = {
+            let c_declaration: unsafe extern "C" fn($($param),*) -> _ = $crate::bindings::$name;
+            let _ = [c_declaration, $name];
+        };
+    };
 }

@@ -40,7 +40,9 @@ impl Reserving {
     fn begin() -> Self {
         let preload = IdrPreload::new();
         Self {
-            lock: PidmapGuard::lock_irq(),
+            // SAFETY: `alloc_pid()` runs in process context, with interrupts enabled; the
+            // preload only disables preemption.
+            lock: unsafe { PidmapGuard::lock_irq() },
             _preload: preload,
         }
     }
@@ -142,7 +144,8 @@ fn alloc(ns: &PidNamespace, set_tid: &[i32]) -> Result<NonNull<bindings::pid>> {
                 let levels = level + 1..=ns.level();
                 match held {
                     Some(mut hold) => undo(&mut hold.lock, &pid, ns, levels),
-                    None => undo(&mut PidmapGuard::lock_irq(), &pid, ns, levels),
+                    // SAFETY: As in `Reserving::begin`: process context, interrupts enabled.
+                    None => undo(&mut unsafe { PidmapGuard::lock_irq() }, &pid, ns, levels),
                 }
                 return Err(e);
             }
@@ -207,6 +210,7 @@ pub unsafe extern "C" fn alloc_pid(
         Err(e) => e.to_ptr(),
     }
 }
+kernel::c_prototype!(alloc_pid(_, _, _));
 
 /// `free_pid()`: the pid has no task any more; its numbers go back to their namespaces now,
 /// the memory after an RCU grace period. May be called with `tasklist_lock` write-held.
@@ -241,6 +245,7 @@ pub unsafe extern "C" fn free_pid(pid: *mut bindings::pid) {
     // SAFETY: The pid is unreachable by lookups now; the callback drops the allocator's count.
     unsafe { pid.call_rcu(delayed_put_pid) };
 }
+kernel::c_prototype!(free_pid(_));
 
 /// Drops the allocator's count of a freed pid, a grace period after [`free_pid`].
 ///
@@ -277,17 +282,22 @@ pub unsafe extern "C" fn put_pid(pid: *mut bindings::pid) {
         }
     }
 }
+kernel::c_prototype!(put_pid(_));
 
 /// `disable_pid_allocation()`: no new pids in `ns` (its init is exiting).
 ///
 /// # Safety
 ///
-/// `ns` must be a live pid namespace.
+/// `ns` must be a live pid namespace; the caller runs in process context, with interrupts
+/// enabled, as C's only caller, `zap_pid_ns_processes()`, does.
 #[no_mangle]
 pub unsafe extern "C" fn disable_pid_allocation(ns: *mut bindings::pid_namespace) {
     // SAFETY: The caller guarantees a live namespace.
     let ns = unsafe { PidNamespace::from_raw(ns) };
-    let mut lock = PidmapGuard::lock_irq();
+    // SAFETY: Called by the exiting init of `ns` (`zap_pid_ns_processes()`), in process context
+    // with interrupts enabled.
+    let mut lock = unsafe { PidmapGuard::lock_irq() };
     let allocated = lock.pid_allocated(ns);
     lock.set_pid_allocated(ns, allocated & !bindings::PIDNS_ADDING);
 }
+kernel::c_prototype!(disable_pid_allocation(_));

@@ -48,7 +48,8 @@ pub unsafe extern "C" fn zap_pid_ns_processes(pid_ns: *mut bindings::pid_namespa
     // SAFETY: As above.
     unsafe { disable_pid_allocation(pid_ns) };
     // Children that exit from now on reap themselves, which also speeds up the shutdown.
-    current::ignore_sigchld();
+    // SAFETY: The exiting init runs in process context, with interrupts enabled.
+    unsafe { current::ignore_sigchld() };
     kill_all_but_init(ns);
 
     // Task work must not busy-loop the reaper (see `signal_pending()`), to the end.
@@ -65,6 +66,7 @@ pub unsafe extern "C" fn zap_pid_ns_processes(pid_ns: *mut bindings::pid_namespa
     }
     ns.acct_exit();
 }
+kernel::c_prototype!(zap_pid_ns_processes(_));
 
 /// `reboot_pid_ns()`: `reboot(2)` from inside a pid namespace other than the initial one ends
 /// the caller and kills the namespace's init, which exits with `SIGHUP` for a restart and
@@ -92,3 +94,4 @@ pub unsafe extern "C" fn reboot_pid_ns(pid_ns: *mut bindings::pid_namespace, cmd
     ns.kill_child_reaper();
     current::exit(0)
 }
+kernel::c_prototype!(reboot_pid_ns(_, _));

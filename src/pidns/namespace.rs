@@ -103,6 +103,7 @@ pub unsafe extern "C" fn copy_pid_ns(
         Err(e) => e.to_ptr(),
     }
 }
+kernel::c_prototype!(copy_pid_ns(_, _, _));
 
 /// `put_pid_ns()`: drops a reference; a namespace that had the last one is released, and then
 /// the reference it held on its parent, and so on up. The initial namespace is not counted.
@@ -128,6 +129,7 @@ pub unsafe extern "C" fn put_pid_ns(ns: *mut bindings::pid_namespace) {
         ns = unsafe { PidNamespace::from_raw(parent) };
     }
 }
+kernel::c_prototype!(put_pid_ns(_));
 
 /// Releases a namespace whose count reached zero: its number (and with it its registry entry)
 /// and IDR freed now, its memory after an RCU grace period (lookups may still be reading it).

@@ -16,10 +16,15 @@ pub struct MntNamespace(NsCommon);
 
 impl MntNamespace {
     /// Views `ns` as a mount namespace.
+    ///
+    /// # Safety
+    ///
+    /// `ns` must be embedded in a `struct mnt_namespace`.
     #[inline]
-    pub(super) fn from_common(ns: &NsCommon) -> &Self {
-        // SAFETY: The caller checked the type: `ns` is embedded in a `struct mnt_namespace`.
-        // `MntNamespace` is a transparent wrapper of `NsCommon`.
+    pub(super) unsafe fn from_common(ns: &NsCommon) -> &Self {
+        // SAFETY: `MntNamespace` is a transparent wrapper of `NsCommon`, and the caller
+        // guarantees that `ns` is embedded in a `struct mnt_namespace`, the type invariant; the
+        // result borrows `ns`, which satisfies the invariants of `NsCommon` while it lives.
         unsafe { &*(ns as *const NsCommon).cast() }
     }
 
@@ -33,7 +38,8 @@ impl MntNamespace {
     /// Returns the number of mounts in the namespace, its root included: a snapshot.
     #[inline]
     pub fn nr_mounts(&self) -> u32 {
-        // SAFETY: As for `id`; the count is read once.
+        // SAFETY: The namespace is alive and is a mount namespace (type invariants); the helper
+        // reads the count once (`READ_ONCE()`), as it changes under `namespace_sem`.
         unsafe { bindings::nsrs_mnt_ns_nr_mounts(self.0.as_raw()) }
     }
 
@@ -41,11 +47,15 @@ impl MntNamespace {
     /// `previous`) that the caller may see, counted; `ENOENT` at either end.
     #[inline]
     pub fn adjacent(&self, previous: bool) -> Result<ARef<NsCommon>> {
-        // SAFETY: As for `id`; the helper returns a counted reference or an error pointer.
+        // SAFETY: The namespace is alive and is a mount namespace (type invariants): one the
+        // tree of mount namespaces holds while it is alive, or, anonymous, one that is in no
+        // tree, which `rb_next()` and `rb_prev()` find nothing next to. The helper returns a
+        // counted reference or an error pointer.
         let ptr = crate::error::from_err_ptr(unsafe {
             bindings::nsrs_mnt_ns_lookup(self.0.as_raw(), previous)
         })?;
-        // SAFETY: The reference was counted for us; the pointer is not null on success.
+        // SAFETY: The reference was counted for us, on a mount namespace, which has operations
+        // (`mntns_operations`, whatever the configuration); the pointer is not null on success.
         unsafe { NsCommon::from_owned_raw(ptr) }.ok_or(crate::error::code::ENOENT)
     }
 }

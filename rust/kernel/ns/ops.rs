@@ -8,14 +8,19 @@ use crate::{bindings, str::CStr, types::ARef};
 /// The static operations of one namespace type (`netns_operations`, ...), as `/proc/<pid>/ns/`
 /// entries and nsfs use them.
 ///
+/// What the functions of a table do is only trusted where the table is known to be the one of a
+/// namespace type: the operations of a namespace (the invariants of [`NsCommon`], which only
+/// `unsafe` code establishes), or those the caller of [`NsOperations::get_from_task`] vouches
+/// for. [`NsOperations::new`] builds a table from any functions, in safe code.
+///
 /// # Invariants
 ///
-/// It is one of the kernel's static `proc_ns_operations` tables: `name` is a static string,
-/// `get` returns a counted reference or null, and `put` is set (C calls it unchecked).
+/// `name` is a static NUL-terminated string, and `real_ns_name` null or one; the table is never
+/// written.
 #[repr(transparent)]
 pub struct NsOperations(bindings::proc_ns_operations);
 
-// SAFETY: The operations are a static table that is never written; its strings are static.
+// SAFETY: The operations are a table that is never written; its strings are static.
 unsafe impl Sync for NsOperations {}
 
 impl NsOperations {
@@ -23,10 +28,13 @@ impl NsOperations {
     ///
     /// # Safety
     ///
-    /// `ptr` must point to one of the kernel's static `proc_ns_operations`.
+    /// `ptr` must point to a `proc_ns_operations` that lives forever and is never written, whose
+    /// `name` is a static NUL-terminated string and `real_ns_name` null or one: one of the
+    /// kernel's static tables.
     #[inline]
     pub unsafe fn from_raw(ptr: *const bindings::proc_ns_operations) -> &'static Self {
-        // SAFETY: Transparent wrapper of a static table, as the caller guarantees.
+        // SAFETY: `NsOperations` is a transparent wrapper of `proc_ns_operations`; the caller
+        // guarantees the type invariants, forever.
         unsafe { &*ptr.cast() }
     }
 
@@ -53,12 +61,15 @@ impl NsOperations {
     ///
     /// # Safety
     ///
-    /// `task` must be a valid task, kept alive by the caller for the call.
+    /// `task` must be a valid task, kept alive by the caller for the call. `self` must be the
+    /// operations of a namespace type of the kernel (one of the tables `/proc/<pid>/ns/` lists),
+    /// whose `->get` returns null or a counted reference on a namespace of that type.
     #[inline]
     pub unsafe fn get_from_task(&self, task: *mut bindings::task_struct) -> Option<ARef<NsCommon>> {
         let get = self.0.get?;
-        // SAFETY: The caller guarantees `task` is valid; `->get` returns a counted reference or
-        // null (type invariants).
+        // SAFETY: The caller guarantees `task` is valid and that `->get` returns null or a
+        // counted reference on a namespace of this type, which has these operations (a
+        // namespace without operations is one of a type compiled out, which has no table).
         unsafe { NsCommon::from_owned_raw(get(task)) }
     }
 }
@@ -79,6 +90,12 @@ impl NsOperations {
     /// Builds the operations of a namespace type, as the `/proc/<pid>/ns/<name>` entry shows it
     /// (`real_name` being the type's own name when it differs, for `*_for_children`), of the
     /// `CLONE_NEW*` type `clone_flag`.
+    ///
+    /// Safe: nothing trusts what the functions do until `unsafe` code installs the table in
+    /// namespaces (see the type's documentation), and it is that code that must make sure `get`
+    /// returns null or a counted reference on a namespace of this type, `put` drops one (freeing
+    /// the namespace with the last), `owner` returns the owning user namespace without a count,
+    /// and `get_parent` a counted reference, null or an error pointer.
     #[allow(clippy::too_many_arguments)]
     pub const fn new(
         name: &'static CStr,

@@ -9,7 +9,14 @@ use crate::{
     bindings,
     error::{Error, Result},
     kmem_cache::KmemCache,
-    sync::rcu,
+    sync::{
+        lock::{
+            mutex::MutexBackend,
+            spinlock_irq::{SpinLockIrq, SpinLockIrqBackend},
+            Guard, Lock,
+        },
+        rcu,
+    },
     types::ARef,
 };
 use core::{marker::PhantomData, ptr::NonNull};
@@ -72,7 +79,7 @@ impl PidNamespace {
         // address only is taken.
         unsafe {
             core::ptr::eq(
-                bindings::task_active_pid_ns(super::current::task()),
+                bindings::task_active_pid_ns(bindings::get_current()),
                 core::ptr::addr_of_mut!(bindings::init_pid_ns),
             )
         }
@@ -282,52 +289,49 @@ impl PidNamespace {
     pub fn with_current<R>(f: impl FnOnce(&PidNamespace) -> R) -> R {
         // SAFETY: The current task's active pid namespace is held by its pid for as long as the
         // task lives, which outlasts `f`.
-        f(unsafe { Self::from_raw(bindings::task_active_pid_ns(super::current::task())) })
+        f(unsafe { Self::from_raw(bindings::task_active_pid_ns(bindings::get_current())) })
     }
 }
 
-/// `pidmap_lock` of `kernel/pid.c`.
-#[inline(always)]
-fn pidmap_lock() -> *mut bindings::spinlock_t {
-    core::ptr::addr_of_mut!(bindings::pidmap_lock)
+/// `pidmap_lock` of `kernel/pid.c`, which C takes too.
+#[inline]
+fn pidmap_lock() -> &'static SpinLockIrq<()> {
+    // SAFETY: `pidmap_lock` is a static spinlock, initialised statically and never moved; what
+    // it protects is only reached through `PidmapGuard`, which accesses it as C's holders do.
+    unsafe { Lock::from_raw(core::ptr::addr_of_mut!(bindings::pidmap_lock)) }
 }
 
 /// The pid allocator's lock, `pidmap_lock` of `kernel/pid.c`, held with interrupts off; it
-/// protects every pid namespace's IDR and `pid_allocated`.
+/// protects every pid namespace's IDR and `pid_allocated`, and the pidfs inode counter.
 ///
 /// # Invariants
 ///
-/// The lock is held by this context, with interrupts disabled (saved in `flags` for the
-/// `irqsave` variant), until the guard is dropped.
+/// `_held` is a guard of `pidmap_lock`: the lock is held until the guard is dropped.
 pub struct PidmapGuard {
-    flags: Option<crate::ffi::c_ulong>,
-    _not_send: PhantomData<*mut ()>,
+    _held: Guard<'static, (), SpinLockIrqBackend>,
 }
 
 impl PidmapGuard {
     /// Takes the lock, disabling interrupts (`spin_lock_irq()`), and enables them again on
-    /// drop: only from process context with interrupts on, as every caller of the allocator is
+    /// drop, as the allocator does.
+    ///
+    /// # Safety
+    ///
+    /// Interrupts must be enabled (process context), and stay so until the guard is dropped
     /// (use [`PidmapGuard::lock_irqsave`] elsewhere).
     #[inline]
-    pub fn lock_irq() -> Self {
-        // SAFETY: `pidmap_lock` is a static, initialised spinlock, which no caller holds
-        // already; callers run in process context with interrupts on (see above). Paired with
-        // the unlock in `drop`, which the guard's scope orders after any section it encloses.
-        unsafe { super::locks::spin_lock_irq(pidmap_lock()) };
+    pub unsafe fn lock_irq() -> Self {
         Self {
-            flags: None,
-            _not_send: PhantomData,
+            // SAFETY: Interrupts are enabled, as the caller guarantees.
+            _held: unsafe { pidmap_lock().lock_irq() },
         }
     }
 
     /// Takes the lock, saving the interrupt state (`spin_lock_irqsave()`): from any context.
     #[inline]
     pub fn lock_irqsave() -> Self {
-        // SAFETY: As in `lock_irq`; paired with the restore in `drop`.
-        let flags = unsafe { super::locks::spin_lock_irqsave(pidmap_lock()) };
         Self {
-            flags: Some(flags),
-            _not_send: PhantomData,
+            _held: pidmap_lock().lock(),
         }
     }
 
@@ -460,19 +464,6 @@ impl PidmapGuard {
     }
 }
 
-impl Drop for PidmapGuard {
-    #[inline]
-    fn drop(&mut self) {
-        // SAFETY: The lock is held by this context (type invariants).
-        unsafe {
-            match self.flags {
-                Some(flags) => super::locks::spin_unlock_irqrestore(pidmap_lock(), flags),
-                None => super::locks::spin_unlock_irq(pidmap_lock()),
-            }
-        }
-    }
-}
-
 /// Preloads IDR nodes for an allocation under a spinlock (`idr_preload()`), until dropped.
 ///
 /// # Invariants
@@ -593,7 +584,9 @@ impl PidPtr<'_> {
     #[inline]
     pub unsafe fn dec_and_test(self) -> bool {
         // SAFETY: The pid is valid and the caller owns the count it drops.
-        unsafe { super::refcount::dec_and_test(core::ptr::addr_of_mut!((*self.0.as_ptr()).count)) }
+        unsafe {
+            bindings::refcount_dec_and_test(core::ptr::addr_of_mut!((*self.0.as_ptr()).count))
+        }
     }
 
     /// Calls `callback` with the pid's `rcu` head after an RCU grace period.
@@ -678,7 +671,7 @@ impl NewPid {
         let pid = self.ptr.as_ptr();
         // SAFETY: The object is ours; its lock and wait queue are initialised in place.
         unsafe {
-            super::refcount::set(core::ptr::addr_of_mut!((*pid).count), 1);
+            bindings::refcount_set(core::ptr::addr_of_mut!((*pid).count), 1);
             init_lock(pid);
             // `init_waitqueue_head()`: the C function, with the macro's name and static class.
             // A cast rather than `LockClassKey::as_ptr()`, which is not inlined here: the key
@@ -713,24 +706,15 @@ impl NewPid {
     }
 }
 
-/// `spin_lock_init(&pid->lock)`: where the unlocked state carries no debug data, all zeroes
-/// (`__SPIN_LOCK_UNLOCKED`), written in place; the C macro otherwise.
+/// `spin_lock_init(&pid->lock)`, as `alloc_pid()` does: one lock class for every pid's lock.
 ///
 /// # Safety
 ///
 /// `pid` must be a pid being set up, owned by the caller.
 #[inline]
 unsafe fn init_lock(pid: *mut bindings::pid) {
-    #[cfg(not(any(CONFIG_DEBUG_SPINLOCK, CONFIG_DEBUG_LOCK_ALLOC, CONFIG_PREEMPT_RT)))]
-    // SAFETY: The caller owns the pid; a `spinlock_t` here is a queued spinlock, unlocked at 0.
-    unsafe {
-        core::ptr::write_bytes(core::ptr::addr_of_mut!((*pid).lock), 0, 1)
-    };
-    #[cfg(any(CONFIG_DEBUG_SPINLOCK, CONFIG_DEBUG_LOCK_ALLOC, CONFIG_PREEMPT_RT))]
-    // SAFETY: As above.
-    unsafe {
-        bindings::nsrs_pid_init_lock(pid)
-    };
+    // SAFETY: The caller owns the pid, whose lock nobody else can reach yet.
+    unsafe { bindings::nsrs_pid_init_lock(pid) };
 }
 
 impl Drop for NewPid {
@@ -741,28 +725,30 @@ impl Drop for NewPid {
     }
 }
 
-/// The mutex that serialises the creation of the per-level pid caches, held until dropped.
+/// The mutex that serialises the creation of the per-level pid caches
+/// (`nsrs_pid_caches_mutex` of `kernel/pid.c`), held until dropped.
 ///
 /// # Invariants
 ///
-/// The mutex is held by this task until the guard is dropped.
-pub struct PidCachesGuard(PhantomData<*mut ()>);
+/// `_held` holds the mutex.
+pub struct PidCachesGuard {
+    _held: Guard<'static, (), MutexBackend>,
+}
 
 impl PidCachesGuard {
     /// Takes the mutex; may sleep.
     #[inline]
     pub fn lock() -> Self {
-        // SAFETY: Paired with the unlock in `drop`.
-        unsafe { bindings::nsrs_pid_caches_lock() };
-        Self(PhantomData)
-    }
-}
-
-impl Drop for PidCachesGuard {
-    #[inline]
-    fn drop(&mut self) {
-        // SAFETY: The mutex is held by this task (type invariants).
-        unsafe { bindings::nsrs_pid_caches_unlock() };
+        // SAFETY: The mutex is a static, initialised statically and never moved; it protects no
+        // data of its own, only the creation of caches, which its holders serialise.
+        let mutex = unsafe {
+            Lock::<(), MutexBackend>::from_raw(core::ptr::addr_of_mut!(
+                bindings::nsrs_pid_caches_mutex
+            ))
+        };
+        Self {
+            _held: mutex.lock(),
+        }
     }
 }
 

@@ -83,12 +83,12 @@ impl NewPidNamespace {
         unsafe {
             (*ns).pid_cachep = pid_cache.as_raw();
             (*ns).ns.ops = core::ptr::from_ref(ops).cast();
-            super::refcount::set(core::ptr::addr_of_mut!((*ns).ns.count), 1);
+            bindings::refcount_set(core::ptr::addr_of_mut!((*ns).ns.count), 1);
             (*ns).level = parent.level() + 1;
             (*ns).parent = parent.as_raw_pid_ns();
             core::mem::forget(parent_ref);
-            // `get_user_ns()`, inline: the owner is counted like any namespace.
-            super::refcount::inc(core::ptr::addr_of_mut!(
+            // `get_user_ns()`: the owner is counted like any namespace.
+            bindings::refcount_inc(core::ptr::addr_of_mut!(
                 (*user_ns.as_raw_user_ns()).ns.count
             ));
             (*ns).user_ns = user_ns.as_raw_user_ns();
@@ -187,7 +187,7 @@ impl DeadPidNamespace {
         unsafe {
             bindings::dec_ucount((*ns).ucounts, bindings::ucount_type_UCOUNT_PID_NAMESPACES);
             let user_ns = (*ns).user_ns;
-            if super::refcount::dec_and_test(core::ptr::addr_of_mut!((*user_ns).ns.count)) {
+            if bindings::refcount_dec_and_test(core::ptr::addr_of_mut!((*user_ns).ns.count)) {
                 bindings::__put_user_ns(user_ns);
             }
             cache.free(self.0.cast());

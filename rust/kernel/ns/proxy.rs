@@ -5,26 +5,41 @@
 //! C header: [`include/linux/nsproxy.h`](srctree/include/linux/nsproxy.h).
 
 use super::NsCommon;
-use crate::{bindings, types::Opaque};
+use crate::{bindings, error::Result, ffi::c_ulong, types::Opaque};
 
 /// A `struct nsproxy`.
 ///
 /// # Invariants
 ///
-/// The nsproxy is valid, and holds a counted reference on each of its namespaces, for as long
-/// as a reference to it exists.
+/// For as long as a reference to this object exists, the nsproxy is valid and each of its
+/// non-null namespace pointers points to a set-up namespace on which it holds a count (the
+/// initial nsproxy, to an initial namespace). The pointers are not written while other threads
+/// may read them: an nsproxy does not change once set up, but for the initial one's mount
+/// namespace, which `init_mount_tree()` sets at boot before other threads run.
 #[repr(transparent)]
 pub struct NsProxy(Opaque<bindings::nsproxy>);
 
 impl NsProxy {
+    /// The `CLONE_NEW*` flag of each namespace [`NsProxy::namespaces`] returns, in its order.
+    const CLONE_FLAGS: [u32; 7] = [
+        bindings::CLONE_NEWNS,
+        bindings::CLONE_NEWUTS,
+        bindings::CLONE_NEWIPC,
+        bindings::CLONE_NEWPID,
+        bindings::CLONE_NEWCGROUP,
+        bindings::CLONE_NEWNET,
+        bindings::CLONE_NEWTIME,
+    ];
+
     /// Creates a reference to the nsproxy at `ptr`.
     ///
     /// # Safety
     ///
-    /// `ptr` must be a set-up nsproxy that stays valid, with its namespaces, for `'a`.
+    /// `ptr` must point to a set-up nsproxy that stays valid, holding its namespaces, for `'a`.
     #[inline]
     pub unsafe fn from_raw<'a>(ptr: *const bindings::nsproxy) -> &'a Self {
-        // SAFETY: Transparent wrapper; validity guaranteed by the caller.
+        // SAFETY: `NsProxy` is a transparent wrapper of `Opaque<nsproxy>`; the caller guarantees
+        // the type invariants for `'a` (a set-up nsproxy is not written any more).
         unsafe { &*ptr.cast() }
     }
 
@@ -32,39 +47,65 @@ impl NsProxy {
     #[inline]
     pub fn init() -> &'static Self {
         // SAFETY: `init_nsproxy` is a static that is never freed; its namespaces are the
-        // initial ones, which are never freed either.
+        // initial ones, whose counts never drop to zero (the initial pid namespace is never
+        // freed); only its mount namespace is set after it is first used, at boot, while no
+        // other thread runs.
         unsafe { Self::from_raw(core::ptr::addr_of!(bindings::init_nsproxy)) }
     }
 
-    /// Returns the namespaces the nsproxy holds, those its owner's children get for pid and time
-    /// namespaces: mount, uts, ipc, pid, cgroup, net, time (`None` where there is none).
+    /// Returns the namespaces the nsproxy holds, in the order mount, uts, ipc, pid, cgroup, net,
+    /// time (the pid and time namespaces being those its owner's children get); `None` where
+    /// there is none, and where it has no operations.
+    ///
+    /// A namespace without operations is the initial namespace of a type whose namespaces are
+    /// compiled out (`init_uts_ns` without `CONFIG_UTS_NS`, `init_ipc_ns` without
+    /// `CONFIG_IPC_NS`, `init_net` without `CONFIG_NET_NS`): it has no `/proc/<pid>/ns/` entry,
+    /// no nsfs file and no `->put`, userspace cannot see it, and it is no [`NsCommon`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use kernel::ns::NsProxy;
+    ///
+    /// let [_, _, _, pid, ..] = NsProxy::init().namespaces();
+    /// assert_eq!(pid.map(|ns| ns.inum()), Some(kernel::bindings::PROC_PID_INIT_INO));
+    /// for ns in NsProxy::init().namespaces().into_iter().flatten() {
+    ///     // Each has operations, so a type and a name, whatever the configuration.
+    ///     assert!(ns.ns_type().is_some());
+    ///     assert!(!ns.type_name().as_bytes().is_empty());
+    /// }
+    /// ```
     #[inline]
     pub fn namespaces(&self) -> [Option<&NsCommon>; 7] {
         let mut out = [core::ptr::null_mut(); 7];
-        // SAFETY: The nsproxy is valid (type invariants); the helper writes 7 pointers.
+        // SAFETY: The nsproxy is valid (type invariants); the helper writes 7 pointers, the 7
+        // elements of `out`, each null or the `ns_common` of one of the nsproxy's namespaces.
         unsafe { bindings::nsrs_nsproxy_namespaces(self.0.get(), out.as_mut_ptr()) };
-        // SAFETY: Each non-null pointer is a namespace the nsproxy holds a reference on, alive
-        // for as long as `self` is.
-        out.map(|ns| (!ns.is_null()).then(|| unsafe { NsCommon::from_raw(ns) }))
+        out.map(|ns| {
+            // SAFETY: Each pointer is null or a set-up namespace on which the nsproxy holds a
+            // count for as long as it lives (type invariants), so for as long as `self` is
+            // borrowed; those without operations are left out.
+            unsafe { NsCommon::from_raw_with_ops(ns) }
+        })
     }
 
     /// Calls `f` on each namespace of the nsproxy that the `CLONE_NEW*` bits of `flags` stand
     /// for, in the order of [`NsProxy::namespaces`]: those `create_new_namespaces(flags)` made.
     /// Stops at the first error, and returns it.
+    ///
+    /// Those [`NsProxy::namespaces`] leaves out are skipped: with `CONFIG_CGROUPS` off,
+    /// `unshare(CLONE_NEWCGROUP)` succeeds and makes no namespace.
     #[inline]
     pub fn for_each_made_by(
         &self,
-        flags: crate::ffi::c_ulong,
-        mut f: impl FnMut(&NsCommon) -> crate::error::Result,
-    ) -> crate::error::Result {
-        let mut out = [core::ptr::null_mut(); 7];
-        // SAFETY: The nsproxy is valid (type invariants); the helper writes at most 7 pointers.
-        let n =
-            unsafe { bindings::nsrs_nsproxy_new_namespaces(self.0.get(), flags, out.as_mut_ptr()) };
-        for &ns in out.iter().take(n as usize) {
-            // SAFETY: Each pointer is a namespace the nsproxy holds a reference on (a set-up
-            // nsproxy has one of each type), alive for as long as `self` is.
-            f(unsafe { NsCommon::from_raw(ns) })?;
+        flags: c_ulong,
+        mut f: impl FnMut(&NsCommon) -> Result,
+    ) -> Result {
+        for (ns, flag) in self.namespaces().into_iter().zip(Self::CLONE_FLAGS) {
+            match ns {
+                Some(ns) if flags & flag as c_ulong != 0 => f(ns)?,
+                _ => {}
+            }
         }
         Ok(())
     }

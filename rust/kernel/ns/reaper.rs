@@ -6,11 +6,14 @@
 //! C headers: [`include/linux/sched/signal.h`](srctree/include/linux/sched/signal.h) and
 //! [`include/linux/sched/task.h`](srctree/include/linux/sched/task.h).
 
-use super::{locks, PidNamespace, RcuTask};
+use super::{PidNamespace, RcuTask};
 use crate::{bindings, sync::rcu};
 use core::{marker::PhantomData, ptr::NonNull};
 
 /// `tasklist_lock` held for reading, until dropped.
+///
+/// Not a [`crate::sync::Lock`]: a backend must give its holder exclusive access to what the lock
+/// protects, and readers share it.
 ///
 /// # Invariants
 ///
@@ -23,7 +26,7 @@ impl TasklistReadGuard {
     pub fn lock() -> Self {
         // SAFETY: `tasklist_lock` is a static, initialised rwlock; paired with the unlock in
         // `drop`.
-        unsafe { locks::read_lock(core::ptr::addr_of_mut!(bindings::tasklist_lock)) };
+        unsafe { bindings::read_lock(core::ptr::addr_of_mut!(bindings::tasklist_lock)) };
         Self(PhantomData)
     }
 }
@@ -32,7 +35,7 @@ impl Drop for TasklistReadGuard {
     #[inline]
     fn drop(&mut self) {
         // SAFETY: Read-held by this context (type invariants).
-        unsafe { locks::read_unlock(core::ptr::addr_of_mut!(bindings::tasklist_lock)) };
+        unsafe { bindings::read_unlock(core::ptr::addr_of_mut!(bindings::tasklist_lock)) };
     }
 }
 
@@ -67,20 +70,15 @@ impl RcuTask<'_> {
     /// Whether `SIGKILL` is already pending for the task (`__fatal_signal_pending()`).
     #[inline]
     pub fn fatal_signal_pending(&self) -> bool {
-        const SIGKILL_BIT: crate::ffi::c_ulong = 1 << (bindings::SIGKILL - 1);
-        // SAFETY: The task is valid (type invariants); its pending set is read once without
-        // the lock, as C reads it, and `SIGKILL` is in its first word.
-        let first = unsafe {
-            core::ptr::read_volatile(core::ptr::addr_of!((*self.as_ptr()).pending.signal.sig[0]))
-        };
-        first & SIGKILL_BIT != 0
+        // SAFETY: The task is valid (type invariants).
+        unsafe { bindings::__fatal_signal_pending(self.as_ptr()) }
     }
 
     /// Sends `SIGKILL` to the task's thread group, from the kernel.
     #[inline]
     pub fn kill_group(&self) {
-        // `SEND_SIG_PRIV`: the kernel sends it, whatever the permissions.
-        let from_kernel = 1usize as *mut bindings::kernel_siginfo;
+        // SAFETY: `SEND_SIG_PRIV` has no precondition.
+        let from_kernel = unsafe { bindings::SEND_SIG_PRIV() };
         // SAFETY: The task is valid; the caller holds `tasklist_lock` or RCU, as
         // `group_send_sig_info()` requires.
         unsafe {
@@ -95,25 +93,19 @@ impl RcuTask<'_> {
 }
 
 /// Task work does not interrupt the current task's waits while the guard lives
-/// (`no_notify_signal_save()`).
+/// (`guard(no_notify_signal)`).
 ///
 /// # Invariants
 ///
-/// The flags saved by `no_notify_signal_save()` are restored on drop, by the same task.
+/// The flags `no_notify_signal_save()` returned are restored on drop, by the same task.
 pub struct NoNotifySignal(u32, PhantomData<*mut ()>);
 
 impl NoNotifySignal {
     /// Saves the state and blocks notify signals.
     #[inline]
     pub fn new() -> Self {
-        let task = super::current::task();
-        // SAFETY: A task's `flags` are only written by the task itself, which is us; restored in
-        // `drop`.
-        let flags = unsafe {
-            let flags = (*task).flags;
-            (*task).flags = flags | bindings::PF_NO_NOTIFY_SIGNAL;
-            flags
-        };
+        // SAFETY: Changes the current task's own flags; restored in `drop`.
+        let flags = unsafe { bindings::no_notify_signal_save() };
         Self(flags, PhantomData)
     }
 }
@@ -128,11 +120,8 @@ impl Default for NoNotifySignal {
 impl Drop for NoNotifySignal {
     #[inline]
     fn drop(&mut self) {
-        const FLAG: u32 = bindings::PF_NO_NOTIFY_SIGNAL;
-        let task = super::current::task();
-        // SAFETY: Restores the flag `new` saved, on the same task (type invariants), which alone
-        // writes its `flags` (`current_restore_flags()`).
-        unsafe { (*task).flags = (*task).flags & !FLAG | self.0 & FLAG };
+        // SAFETY: Restores what `new` saved, on the same task (the guard is not `Send`).
+        unsafe { bindings::no_notify_signal_restore(self.0) };
     }
 }
 
@@ -150,10 +139,7 @@ impl PidNamespace {
     /// BSD process accounting's end of the namespace (`acct_exit_ns()`, empty without it).
     #[inline]
     pub fn acct_exit(&self) {
-        #[cfg(CONFIG_BSD_PROCESS_ACCT)]
         // SAFETY: The namespace is alive.
-        unsafe {
-            bindings::nsrs_acct_exit_ns(self.as_raw_pid_ns())
-        };
+        unsafe { bindings::nsrs_acct_exit_ns(self.as_raw_pid_ns()) };
     }
 }

@@ -18,10 +18,15 @@ pub struct UserNamespace(NsCommon);
 
 impl UserNamespace {
     /// Views `ns` as a user namespace.
+    ///
+    /// # Safety
+    ///
+    /// `ns` must be embedded in a `struct user_namespace`.
     #[inline]
-    pub(super) fn from_common(ns: &NsCommon) -> &Self {
-        // SAFETY: The caller checked the type: `ns` is embedded in a `struct user_namespace`.
-        // `UserNamespace` is a transparent wrapper of `NsCommon`.
+    pub(super) unsafe fn from_common(ns: &NsCommon) -> &Self {
+        // SAFETY: `UserNamespace` is a transparent wrapper of `NsCommon`, and the caller
+        // guarantees that `ns` is embedded in a `struct user_namespace`, the type invariant; the
+        // result borrows `ns`, which satisfies the invariants of `NsCommon` while it lives.
         unsafe { &*(ns as *const NsCommon).cast() }
     }
 
@@ -29,24 +34,37 @@ impl UserNamespace {
     ///
     /// # Safety
     ///
-    /// `ptr` must point to a live user namespace that stays alive for `'a`.
+    /// `ptr` must point to a set-up user namespace that holds a non-zero count for all of `'a`:
+    /// a counted reference the caller holds, or that an object it holds for `'a` holds, or the
+    /// count of the initial user namespace.
     #[inline]
     pub unsafe fn from_raw<'a>(ptr: *mut bindings::user_namespace) -> &'a Self {
-        // SAFETY: The caller guarantees the namespace lives for `'a`; `ns` is embedded in it.
-        Self::from_common(unsafe { NsCommon::from_raw(core::ptr::addr_of!((*ptr).ns)) })
+        // SAFETY: The caller guarantees the namespace is set up and kept alive for `'a`; every
+        // user namespace has operations, `userns_operations` (`NSRS` depends on `USER_NS`, which
+        // sets them in `init_user_ns` and in `create_user_ns()`).
+        let ns = unsafe { NsCommon::from_raw(core::ptr::addr_of!((*ptr).ns)) };
+        // SAFETY: `ns` is embedded in the `struct user_namespace` at `ptr`.
+        unsafe { Self::from_common(ns) }
     }
 
     /// Returns the user namespace of the pid namespace the procfs instance of `inode` shows:
-    /// the one `/proc/namespaces` of that instance is seen from.
-    ///
-    /// # Safety
-    ///
-    /// `inode` must belong to a procfs superblock.
+    /// the one `/proc/namespaces` of that instance is seen from; `None` if `inode` is not an
+    /// inode of procfs.
     #[inline]
-    pub unsafe fn of_procfs(inode: &crate::vfs::Inode) -> &Self {
-        // SAFETY: The caller guarantees a procfs inode; the superblock holds its pid namespace,
-        // which holds its user namespace, for at least as long as the inode lives.
-        unsafe { Self::from_raw(bindings::nsrs_procfs_user_ns(inode.super_block_ptr())) }
+    pub fn of_procfs(inode: &crate::vfs::Inode) -> Option<&Self> {
+        let sb = inode.super_block_ptr();
+        // SAFETY: The inode is valid while it is borrowed (invariants of `Inode`), and so is its
+        // superblock; `s_magic` is set when the superblock is filled, before it has inodes, and
+        // never changes.
+        let magic = unsafe { (*sb).s_magic };
+        // Only procfs has this magic number.
+        if magic != bindings::PROC_SUPER_MAGIC as crate::ffi::c_ulong {
+            return None;
+        }
+        // SAFETY: `sb` is a procfs superblock, whose `s_fs_info` is the instance's `proc_fs_info`;
+        // it holds the instance's pid namespace, which holds its user namespace, for at least
+        // as long as the superblock, and so the inode, lives.
+        Some(unsafe { Self::from_raw(bindings::nsrs_procfs_user_ns(sb)) })
     }
 
     /// Whether this is the initial user namespace.

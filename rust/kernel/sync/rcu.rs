@@ -5,22 +5,7 @@
 //! C header: [`include/linux/rcupdate.h`](srctree/include/linux/rcupdate.h).
 
 use crate::bindings;
-use core::{
-    marker::PhantomData,
-    sync::atomic::{compiler_fence, Ordering},
-};
-
-/// Whether `rcu_read_lock()` and `rcu_read_unlock()` come down to `preempt_disable()` and
-/// `preempt_enable()` alone, which are then `barrier()`: without preemptible RCU, preemption
-/// counting, lockdep or strict grace periods. A guard is then a compiler barrier, inline, not
-/// a call to a C helper that does nothing else.
-const READ_LOCK_IS_BARRIER: bool = !cfg!(any(
-    CONFIG_PREEMPT_RCU,
-    CONFIG_PREEMPT_COUNT,
-    CONFIG_DEBUG_LOCK_ALLOC,
-    CONFIG_PROVE_RCU,
-    CONFIG_RCU_STRICT_GRACE_PERIOD
-));
+use core::marker::PhantomData;
 
 /// An RCU read-side critical section, held for as long as the guard lives.
 ///
@@ -38,13 +23,9 @@ impl Guard {
     /// Enters an RCU read-side critical section.
     #[inline]
     pub fn new() -> Self {
-        if READ_LOCK_IS_BARRIER {
-            compiler_fence(Ordering::SeqCst);
-        } else {
-            // SAFETY: `rcu_read_lock()` may be called from any context; it is paired with the
-            // `rcu_read_unlock()` in `drop`.
-            unsafe { bindings::rcu_read_lock() };
-        }
+        // SAFETY: `rcu_read_lock()` may be called from any context; it is paired with the
+        // `rcu_read_unlock()` in `drop`.
+        unsafe { bindings::rcu_read_lock() };
         // INVARIANT: The read lock was just taken.
         Self(PhantomData)
     }
@@ -60,12 +41,8 @@ impl Default for Guard {
 impl Drop for Guard {
     #[inline]
     fn drop(&mut self) {
-        if READ_LOCK_IS_BARRIER {
-            compiler_fence(Ordering::SeqCst);
-        } else {
-            // SAFETY: By the type invariants the read lock is held, by this context.
-            unsafe { bindings::rcu_read_unlock() };
-        }
+        // SAFETY: By the type invariants the read lock is held, by this context.
+        unsafe { bindings::rcu_read_unlock() };
     }
 }
 
