@@ -5,12 +5,14 @@
 #   make test   build both kernels (nsrs and stock) and run every suite on both
 #   make test-debug  the nsrs kernel with KASAN, lockdep, kmemleak, fault
 #               injection: every test, stress and fault injection included
+#   make test-configs  the nsrs kernel without each optional namespace type,
+#               and fully preemptible: KUnit and the nsrs kselftests on each
 #   make bench  per-operation cost of the namespace paths on both kernels
 #
 # Both install what is missing first (Debian 12, as root).  Build output goes
 # to build/, which git ignores.
 
-.PHONY: run test test-debug bench deps tree kernels selftests check-harness clean distclean
+.PHONY: run test test-debug test-configs bench deps tree kernels selftests check-harness check-upstream clean distclean
 
 run:
 	@scripts/run.sh
@@ -22,6 +24,11 @@ test:
 # fault injection (configs/debug.config).
 test-debug:
 	@scripts/test-debug.sh
+
+# The nsrs kernel without uts, ipc, net or time namespaces, without cgroups,
+# and fully preemptible (configs/matrix/): six builds, one after the other.
+test-configs:
+	@scripts/test-configs.sh
 
 # Per-operation cost, nsrs against stock, in instructions (QEMU -icount).
 bench:
@@ -43,9 +50,15 @@ selftests: tree
 check-harness:
 	@scripts/test-harness.sh
 
+# Has the C that nsrs mirrors changed in the kernel tarball since
+# upstream/c-sources.txt was recorded?  (make test runs it too.)  After
+# porting the changes: scripts/check_upstream.py record.
+check-upstream:
+	@scripts/check_upstream.py
+
 # Keeps the extracted tree; distclean removes everything built.
 clean:
-	rm -rf build/kernel-* build/initramfs-* build/selftests build/results build/results-debug build/bench
+	rm -rf build/kernel-* build/initramfs-* build/selftests build/results build/results-debug build/results-configs build/bench
 
 distclean:
 	rm -rf build

@@ -2,10 +2,12 @@
 # Build build/initramfs-<flavor>.cpio.gz: busybox-static, the guest scripts in
 # guest/, the kselftests from build/selftests, /etc/passwd with nobody, and the
 # kernel's .config at /boot/config (and /boot/config-<release>).
+# NSRS_ONLY_SUITES="nsrs ...": the guest's test run is those kselftest suites
+# only, without the topology tool's test (make test-configs).
 set -euo pipefail
 . "$(dirname "$0")/env.sh"
 
-flavor=${1:?usage: build-initramfs.sh nsrs|stock}
+flavor=${1:?usage: build-initramfs.sh nsrs|stock|debug|matrix-NAME}
 kout=$build/kernel-$flavor
 stage=$build/initramfs-$flavor
 image=$build/initramfs-$flavor.cpio.gz
@@ -25,9 +27,18 @@ printf 'root:x:0:\nnogroup:x:65534:\n' >"$stage/etc/group"
 cp "$kout/.config" "$stage/boot/config"
 ln -s config "$stage/boot/config-$(cat "$kout/include/config/kernel.release")"
 cp -a "$build/selftests" "$stage/kselftest"
-# The namespace topology tool and its guest test.
-[ ! -x "$build/samples/release/nsrs-lsns" ] || install -m 755 "$build/samples/release/nsrs-lsns" "$stage/bin/"
-install -m 755 "$top/guest/nsrs-lsns-test" "$stage/bin/"
+# The guest runs what the list names: filter the staged copy.
+if [ -n "${NSRS_ONLY_SUITES:-}" ]; then
+	awk -F: -v suites="$NSRS_ONLY_SUITES" '
+		BEGIN { n = split(suites, s, " "); for (i = 1; i <= n; i++) want[s[i]] = 1 }
+		$1 in want' "$build/selftests/kselftest-list.txt" >"$stage/kselftest/kselftest-list.txt"
+	[ -s "$stage/kselftest/kselftest-list.txt" ] ||
+		{ echo "error: build/selftests has no test of the suites $NSRS_ONLY_SUITES" >&2; exit 1; }
+else
+	# The namespace topology tool and its guest test (the runner runs it when the tool is in).
+	[ ! -x "$build/samples/release/nsrs-lsns" ] || install -m 755 "$build/samples/release/nsrs-lsns" "$stage/bin/"
+	install -m 755 "$top/guest/nsrs-lsns-test" "$stage/bin/"
+fi
 # The benchmark, when make bench has built it.
 [ ! -x "$build/bench/nsbench" ] || install -m 755 "$build/bench/nsbench" "$stage/bin/"
 (cd "$stage" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) | gzip -1 >"$image"

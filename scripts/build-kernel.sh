@@ -2,18 +2,27 @@
 # Configure and build one kernel from the prepared tree:
 #   build-kernel.sh nsrs    -> build/kernel-nsrs   (CONFIG_NSRS=y)
 #   build-kernel.sh stock   -> build/kernel-stock  (CONFIG_NSRS=n)
+#   build-kernel.sh matrix/NAME -> build/kernel-matrix-NAME (make test-configs)
 # The configuration is tinyconfig + configs/base.config + configs/<flavor>.config,
-# redone only when a fragment changes.  The build shows its progress every
-# few seconds and keeps the full output in build/kernel-<flavor>/build.log.
+# redone only when a fragment changes; a matrix flavor is a variant of the
+# nsrs kernel: configs/nsrs.config comes before configs/matrix/NAME.config.
+# The build shows its progress every few seconds and keeps the full output
+# in build/kernel-<name>/build.log.
 set -euo pipefail
 . "$(dirname "$0")/env.sh"
 
-flavor=${1:?usage: build-kernel.sh nsrs|stock}
-out=$build/kernel-$flavor
-fragments="$top/configs/base.config $top/configs/$flavor.config"
+flavor=${1:?usage: build-kernel.sh nsrs|stock|debug|matrix/NAME}
 [ -f "$top/configs/$flavor.config" ] || { echo "error: no configs/$flavor.config" >&2; exit 1; }
+# The kernel's name, a single path component: what build-initramfs.sh and
+# run-qemu.sh are given.
+name=${flavor//\//-}
+out=$build/kernel-$name
+case $flavor in
+matrix/*) fragments="$top/configs/base.config $top/configs/nsrs.config $top/configs/$flavor.config" ;;
+*) fragments="$top/configs/base.config $top/configs/$flavor.config" ;;
+esac
 
-log() { printf '==> [kernel-%s] %s\n' "$flavor" "$*"; }
+log() { printf '==> [kernel-%s] %s\n' "$name" "$*"; }
 
 check_rust() {
 	local msg
@@ -24,19 +33,32 @@ check_rust() {
 	fi
 }
 
-# Every option a fragment sets must hold in the final .config.
+# Every option a fragment sets must hold in the final .config: its value in
+# the last fragment that sets it, as merge_config.sh applies them (a matrix
+# fragment's "# CONFIG_UTS_NS is not set" overrides base.config's =y).
 verify_config() {
 	local line opt bad=0
+	local -A want=()
+	local -a order=()
 	while IFS= read -r line; do
+		case $line in
+		CONFIG_*=*) opt=${line%%=*} ;;
+		"# CONFIG_"*" is not set") opt=${line#\# }; opt=${opt%% *} ;;
+		*) continue ;;
+		esac
+		[ -n "${want[$opt]+set}" ] || order+=("$opt")
+		want[$opt]=$line
+	done < <(cat $fragments)
+	for opt in "${order[@]}"; do
+		line=${want[$opt]}
 		case $line in
 		CONFIG_*=*)
 			grep -qxF "$line" "$out/.config" || { echo "  wanted $line" >&2; bad=1; } ;;
-		"# CONFIG_"*" is not set")
-			opt=${line#\# }; opt=${opt%% *}
+		*)
 			! grep -q "^$opt=" "$out/.config" || { echo "  wanted $line" >&2; bad=1; } ;;
 		esac
-	done < <(cat $fragments)
-	[ $bad = 0 ] || { echo "error: the kernel-$flavor .config lacks options above" >&2; exit 1; }
+	done
+	[ $bad = 0 ] || { echo "error: the kernel-$name .config lacks options above" >&2; exit 1; }
 }
 
 configure() {
@@ -76,7 +98,7 @@ build() {
 		grep -m1 -A25 -E '(^|: )error([:[]| )' "$out/build.log" >&2 || true
 		echo "..." >&2
 		tail -n 15 "$out/build.log" >&2
-		echo "error: building kernel-$flavor failed (full log: $out/build.log)" >&2
+		echo "error: building kernel-$name failed (full log: $out/build.log)" >&2
 		exit 1
 	fi
 	# A no-op rebuild is a handful of steps; keep the estimate of a full one.

@@ -15,6 +15,7 @@ step "dependencies"
 "$top/scripts/install-deps.sh"
 step "kernel tree (extract, patch series, links)"
 "$top/scripts/prepare-tree.sh"
+"$top/scripts/check_upstream.py"	# warns (does not fail) if the C nsrs mirrors changed
 step "kernel-nsrs (CONFIG_NSRS=y); next: kernel-stock"
 "$top/scripts/build-kernel.sh" nsrs
 step "kernel-stock (CONFIG_NSRS=n); next: selftests"
@@ -28,7 +29,8 @@ step "selftests, samples and initramfs images"
 rm -rf "$results"
 mkdir -p "$results"
 step "harness self-test (the checks below must be able to fail) and lint (checkpatch, rustfmt, clippy)"
-{ "$top/scripts/test-harness.sh"; "$top/scripts/lint.sh"; "$top/scripts/clippy.sh"; } |
+{ "$top/scripts/test-harness.sh"; "$top/scripts/lint.sh"; "$top/scripts/clippy.sh"
+	"$top/scripts/check-inline.sh"; } |
 	tee "$results/host.txt"
 
 # Boot one kernel in test mode; show one line per test binary as it starts.

@@ -46,6 +46,8 @@
  * settings as they were, the live namespaces as before the test, no new
  * KASAN, WARNING, lockdep, BUG, Oops, UBSAN or kmemleak line in the kernel
  * log.  The last test, on a kernel with kmemleak, wants nothing reported.
+ * On a kernel without some namespace types (make test-configs), the paths
+ * of those types skip, and the others leave them out (ns_present.h).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -71,6 +73,7 @@
 
 #include "../kselftest_harness.h"
 #include "debug_checks.h"
+#include "ns_present.h"
 
 #define FAILSLAB DEBUGFS_DIR "/failslab"
 #define FAIL_PAGE_ALLOC DEBUGFS_DIR "/fail_page_alloc"
@@ -545,7 +548,8 @@ static const char *const ns_links[] = {
 
 /*
  * The inode numbers /proc/self/ns shows; 0 for pid_for_children while the
- * new pid namespace has no init (the link is ENOENT until then).
+ * new pid namespace has no init (the link is ENOENT until then), and for the
+ * links of a type the kernel lacks (there is none).
  */
 static int read_links(unsigned long *inums)
 {
@@ -556,7 +560,8 @@ static int read_links(unsigned long *inums)
 	for (i = 0; i < NS_LINKS; i++) {
 		snprintf(path, sizeof(path), "/proc/self/ns/%s", ns_links[i]);
 		len = readlink(path, link, sizeof(link) - 1);
-		if (len < 0 && errno == ENOENT && !strcmp(ns_links[i], "pid_for_children")) {
+		if (len < 0 && errno == ENOENT &&
+		    (!strcmp(ns_links[i], "pid_for_children") || !ns_present(ns_links[i]))) {
 			inums[i] = 0;
 			continue;
 		}
@@ -925,27 +930,42 @@ static int list_raw(char (*names)[64], int count)
 	return len < 0 ? -1 : found;
 }
 
+/* The types of the namespaces registry_worker() makes, those of them the kernel has. */
+static const struct {
+	const char *link;
+	int flag;
+} registry_types[] = {
+	{ "uts", CLONE_NEWUTS }, { "ipc", CLONE_NEWIPC }, { "net", CLONE_NEWNET },
+};
+#define REGISTRY_TYPES ARRAY_SIZE(registry_types)
+
 static int registry_worker(struct stats *sl, struct stats *so, struct stats *sr, int attempts)
 {
-	static const char *const links[] = { "uts", "ipc", "net" };
 	struct sweep s_lstat = { .next = 1, .seed = 1 }, s_open = { .next = 1, .seed = 2 };
 	struct sweep s_list = { .next = 1, .seed = 3 };
-	char names[3][64], paths[3][PATH_MAX], link[64];
-	unsigned long inums[3];
+	char names[REGISTRY_TYPES][64], paths[REGISTRY_TYPES][PATH_MAX], link[64];
+	const char *links[REGISTRY_TYPES];
+	unsigned long inums[REGISTRY_TYPES];
 	unsigned int n, interval;
 	struct injector inj;
-	int i, k, fd, drop, err;
+	int i, k, fd, drop, err, flags = 0, count = 0;
 	long ret, t0, t1;
 	struct stat st;
 	enum mode mode;
 	ssize_t len;
 
+	for (k = 0; k < (int)REGISTRY_TYPES; k++) {
+		if (!ns_present(registry_types[k].link))
+			continue;
+		links[count++] = registry_types[k].link;
+		flags |= registry_types[k].flag;
+	}
 	/* Namespaces of our own, which nothing else holds or looks up. */
-	if (unshare(CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET)) {
+	if (unshare(flags)) {
 		stats_bad(sl, "setup: unshare: %s", strerror(errno));
 		return 1;
 	}
-	for (k = 0; k < 3; k++) {
+	for (k = 0; k < count; k++) {
 		snprintf(paths[k], sizeof(paths[k]), "/proc/self/ns/%s", links[k]);
 		len = readlink(paths[k], link, sizeof(link) - 1);
 		if (len <= 0) {
@@ -964,7 +984,7 @@ static int registry_worker(struct stats *sl, struct stats *so, struct stats *sr,
 		return 1;
 	}
 	for (i = 0; i < attempts; i++) {
-		k = i % 3;
+		k = i % count;
 
 		mode = sweep_next(&s_lstat, &n, &interval);
 		if (drop_caches(drop) || (mode == BY_TASK && fi_interval(interval))) {
@@ -1018,7 +1038,7 @@ static int registry_worker(struct stats *sl, struct stats *so, struct stats *sr,
 		}
 		inject_arm(&inj, mode, n);
 		t0 = times_left(&inj);
-		ret = INJECTED(&inj, list_raw(names, 3));
+		ret = INJECTED(&inj, list_raw(names, count));
 		err = errno;
 		if (inj.stuck)
 			_exit(2);
@@ -1027,10 +1047,10 @@ static int registry_worker(struct stats *sl, struct stats *so, struct stats *sr,
 			     "listing " PROC_NS);
 		sweep_done(&s_list, &inj);
 		if (ret < 0)
-			ret = list_raw(names, 3);
-		if (ret != 3)
-			stats_bad(sr, "listing " PROC_NS ": %ld of our 3 namespaces (%s)", ret,
-				  ret < 0 ? strerror(errno) : "missing");
+			ret = list_raw(names, count);
+		if (ret != count)
+			stats_bad(sr, "listing " PROC_NS ": %ld of our %d namespaces (%s)", ret,
+				  count, ret < 0 ? strerror(errno) : "missing");
 	}
 	return 0;
 }
@@ -1196,6 +1216,9 @@ static void create_path(struct __test_metadata *_metadata, FIXTURE_DATA(faults) 
 	pid_t pid;
 	int i, status;
 
+	if (cv->link && !ns_present(cv->link))
+		SKIP(return, "no /proc/self/ns/%s: kernel without %s", cv->link,
+		     ns_config(cv->link));
 	st->path = cv->path;
 	for (i = 0; i < self->attempts; i++) {
 		mode = sweep_next(&sw, &n, &interval);
@@ -1298,6 +1321,7 @@ TEST_F_TIMEOUT(faults, nsfs_open_and_ioctl, 150)
 		.attempts = self->attempts,
 	};
 
+	SKIP_WITHOUT_NS("net");
 	a.open->path = "nsfs/open-proc-self-ns-net";
 	a.ioctl->path = "nsfs/ns-get-userns";
 	ASSERT_EQ(0, run_worker(a.open, nsfs_run, &a));
@@ -1327,6 +1351,8 @@ TEST_F_TIMEOUT(faults, proc_namespaces_lookups, 150)
 
 	if (!self->registry)
 		SKIP(return, "no " PROC_NS ": kernel without CONFIG_NSRS");
+	if (!ns_first_present("uts", "ipc", "net", NULL))
+		SKIP(return, "no uts, ipc or net namespaces on this kernel");
 	a.lstat->path = "proc_namespaces/lstat";
 	a.open->path = "proc_namespaces/open";
 	a.list->path = "proc_namespaces/readdir";

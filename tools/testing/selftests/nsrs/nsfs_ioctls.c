@@ -33,6 +33,7 @@
 #include <linux/nsfs.h>
 
 #include "../kselftest_harness.h"
+#include "ns_present.h"
 
 #define OWNER_UID 1234U
 
@@ -141,7 +142,8 @@ static void check_related_fd(struct __test_metadata *_metadata, int fd, int nsty
 
 	ASSERT_GE(fd, 0) TH_LOG("%s: %s", name, strerror(errno));
 	ASSERT_EQ(0, fstat(fd, &st));
-	ASSERT_EQ(0, stat("/proc/self/ns/uts", &nsfs));
+	/* Any ns file will do: the mount namespace's is on every kernel. */
+	ASSERT_EQ(0, stat("/proc/self/ns/mnt", &nsfs));
 	EXPECT_EQ(ino, st.st_ino) TH_LOG("%s", name);
 	EXPECT_EQ(nsfs.st_dev, st.st_dev) TH_LOG("%s", name);
 	EXPECT_EQ(nstype, ioctl(fd, NS_GET_NSTYPE));
@@ -240,14 +242,18 @@ static const struct {
 	{ "time_for_children", "time", CLONE_NEWTIME },
 };
 
-/* A new user namespace, and in the same call every namespace of owned[]. */
+/*
+ * A new user namespace, and in the same call every namespace of owned[] of a
+ * type the kernel has.
+ */
 static int unshare_user_and_owned(uint64_t *note)
 {
 	int flags = CLONE_NEWUSER;
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(owned); i++)
-		flags |= owned[i].flag;
+		if (ns_present(owned[i].link))
+			flags |= owned[i].flag;
 	return unshare(flags) ? 1 : 0;
 }
 
@@ -474,6 +480,10 @@ TEST(ns_get_userns_of_namespaces_made_in_a_new_user_namespace)
 	EXPECT_NE(mine.st_ino, user.st_ino);
 
 	for (i = 0; i < ARRAY_SIZE(owned); i++) {
+		if (!ns_present(owned[i].link)) {
+			LOG_NS_ABSENT(owned[i].link);
+			continue;
+		}
 		fd = open_ns(h.pid, owned[i].link);
 		ASSERT_GE(fd, 0) TH_LOG("%s", owned[i].link);
 		owner = ioctl(fd, NS_GET_USERNS);
@@ -579,35 +589,51 @@ TEST(tid_and_tgid_of_a_thread_across_a_nested_pid_namespace)
 }
 
 /*
+ * The types user_ns_boundary() makes one namespace of, and keeps another of:
+ * uts and ipc, or where the kernel lacks one of them, net in its place.
+ */
+static const struct {
+	const char *link;
+	int flag;
+} boundary_types[] = {
+	{ "uts", CLONE_NEWUTS }, { "ipc", CLONE_NEWIPC }, { "net", CLONE_NEWNET },
+};
+
+/*
  * In a new user namespace, mapped root in it or not, whatever its owner or
  * parent is lies beyond reach: ns_get_owner walks up from the owner and must
- * meet the caller's user namespace, which is below it.
+ * meet the caller's user namespace, which is below it.  A namespace of
+ * boundary_types[made] is made in the new user namespace, one of
+ * boundary_types[kept] is not.
  */
-static int user_ns_boundary(bool mapped)
+static int user_ns_boundary(bool mapped, int made, int kept)
 {
 	uid_t uid = geteuid(), owner;
 	gid_t gid = getegid();
-	int user, uts, ipc, fd;
+	int user, ours, theirs, fd;
 	struct stat mine, st;
+	char path[64];
 
-	if (unshare(CLONE_NEWUSER | CLONE_NEWUTS))
+	if (unshare(CLONE_NEWUSER | boundary_types[made].flag))
 		return 1;
 	if (mapped && map_root(uid, gid))
 		return 2;
 	user = open("/proc/self/ns/user", O_RDONLY | O_CLOEXEC);
-	uts = open("/proc/self/ns/uts", O_RDONLY | O_CLOEXEC);
+	snprintf(path, sizeof(path), "/proc/self/ns/%s", boundary_types[made].link);
+	ours = open(path, O_RDONLY | O_CLOEXEC);
 	/* Not unshared: still the one the initial user namespace owns. */
-	ipc = open("/proc/self/ns/ipc", O_RDONLY | O_CLOEXEC);
-	if (user < 0 || uts < 0 || ipc < 0 || fstat(user, &mine))
+	snprintf(path, sizeof(path), "/proc/self/ns/%s", boundary_types[kept].link);
+	theirs = open(path, O_RDONLY | O_CLOEXEC);
+	if (user < 0 || ours < 0 || theirs < 0 || fstat(user, &mine))
 		return 3;
 	if (!fails_with(ioctl(user, NS_GET_USERNS), EPERM))
 		return 4;
 	if (!fails_with(ioctl(user, NS_GET_PARENT), EPERM))
 		return 5;
-	if (!fails_with(ioctl(ipc, NS_GET_USERNS), EPERM))
+	if (!fails_with(ioctl(theirs, NS_GET_USERNS), EPERM))
 		return 6;
 	/* What our own user namespace owns is within reach. */
-	fd = ioctl(uts, NS_GET_USERNS);
+	fd = ioctl(ours, NS_GET_USERNS);
 	if (fd < 0 || fstat(fd, &st) || st.st_ino != mine.st_ino)
 		return 7;
 	/* Our creator (root) reads as 0 once mapped, else as the overflow uid. */
@@ -618,16 +644,30 @@ static int user_ns_boundary(bool mapped)
 
 TEST(ns_get_userns_and_parent_stop_at_the_callers_user_namespace)
 {
-	int mapped;
+	int mapped, made = -1, kept = -1, i;
 	pid_t pid;
 
+	for (i = 0; i < (int)ARRAY_SIZE(boundary_types); i++) {
+		if (!ns_present(boundary_types[i].link)) {
+			LOG_NS_ABSENT(boundary_types[i].link);
+			continue;
+		}
+		if (made < 0)
+			made = i;
+		else if (kept < 0)
+			kept = i;
+	}
+	if (kept < 0)
+		SKIP(return, "fewer than two of uts, ipc and net namespaces on this kernel");
 	ASSERT_EQ(0, read_overflow_uid());
 	for (mapped = 0; mapped < 2; mapped++) {
 		pid = fork();
 		ASSERT_GE(pid, 0);
 		if (pid == 0)
-			_exit(user_ns_boundary(mapped));
-		EXPECT_EQ(0, wait_ok(pid)) TH_LOG("mapped: %d", mapped);
+			_exit(user_ns_boundary(mapped, made, kept));
+		EXPECT_EQ(0, wait_ok(pid)) TH_LOG("mapped: %d, made %s, kept %s", mapped,
+						  boundary_types[made].link,
+						  boundary_types[kept].link);
 	}
 }
 
@@ -665,14 +705,18 @@ TEST(ns_get_parent_stops_at_the_callers_pid_namespace)
 	EXPECT_EQ(0, unnest(&n));
 }
 
-/* The namespaces opened over and over, and the inode each must keep showing. */
+/*
+ * The namespaces opened over and over, and the inode each must keep showing;
+ * those of a type the kernel lacks are left out.
+ */
 static struct {
-	const char *path;
+	const char *link, *path;
+	bool absent;
 	dev_t dev;
 	ino_t ino;
 } stashed[] = {
-	{ .path = "/proc/self/ns/net" },
-	{ .path = "/proc/self/ns/uts" },
+	{ .link = "net", .path = "/proc/self/ns/net" },
+	{ .link = "uts", .path = "/proc/self/ns/uts" },
 };
 
 /* Open, fstat and close each of stashed[] rounds times; count mismatches. */
@@ -684,6 +728,8 @@ static int open_rounds(int rounds)
 
 	for (r = 0; r < rounds; r++) {
 		for (i = 0; i < ARRAY_SIZE(stashed); i++) {
+			if (stashed[i].absent)
+				continue;
 			fd = open(stashed[i].path, O_RDONLY | O_CLOEXEC);
 			if (fd < 0) {
 				bad++;
@@ -733,14 +779,22 @@ TEST(one_inode_under_concurrent_opens_and_drop_caches)
 	struct stress s = { .bad = 0 };
 	struct stat st;
 	int go[2], i;
-	size_t j;
+	size_t j, present = 0;
 	char c;
 
 	for (j = 0; j < ARRAY_SIZE(stashed); j++) {
+		stashed[j].absent = !ns_present(stashed[j].link);
+		if (stashed[j].absent) {
+			LOG_NS_ABSENT(stashed[j].link);
+			continue;
+		}
+		present++;
 		ASSERT_EQ(0, stat(stashed[j].path, &st));
 		stashed[j].dev = st.st_dev;
 		stashed[j].ino = st.st_ino;
 	}
+	if (!present)
+		SKIP(return, "no /proc/self/ns/net nor uts: kernel without CONFIG_NET_NS and CONFIG_UTS_NS");
 	s.drop_caches = open("/proc/sys/vm/drop_caches", O_WRONLY | O_CLOEXEC);
 	if (s.drop_caches < 0)
 		SKIP(return, "no /proc/sys/vm/drop_caches");
@@ -796,6 +850,10 @@ TEST(readlink_of_every_namespace_link)
 	int fd;
 
 	for (i = 0; i < ARRAY_SIZE(links); i++) {
+		if (!ns_present(links[i].link)) {
+			LOG_NS_ABSENT(links[i].link);
+			continue;
+		}
 		snprintf(path, sizeof(path), "/proc/self/ns/%s", links[i].link);
 		ASSERT_EQ(0, stat(path, &st)) TH_LOG("%s", path);
 		ASSERT_EQ(0, read_link(path, link, sizeof(link))) TH_LOG("%s", path);
@@ -847,6 +905,7 @@ TEST(bind_mount_of_uts_in_mountinfo)
 	char want[64];
 	int fd;
 
+	SKIP_WITHOUT_NS("uts");
 	ASSERT_EQ(0, stat("/proc/self/ns/uts", &ns));
 	fd = open(target, O_CREAT | O_WRONLY | O_CLOEXEC, 0600);
 	ASSERT_GE(fd, 0);

@@ -3,8 +3,9 @@
  * Namespace churn for a debug kernel (KASAN, lockdep, kmemleak, debugobjects),
  * that runs as well on any other.
  *
- * WORKERS processes run ROUNDS rounds each (NSRS_STRESS_ROUNDS overrides),
- * every round one of:
+ * WORKERS processes run up to ROUNDS_DEFAULT rounds each (NSRS_STRESS_ROUNDS
+ * overrides), as many as fit in ROUNDS_PCT of the test's timeout, every round
+ * one of:
  *
  *   churn  a forked child makes namespaces, of one type or several, with
  *          unshare() or clone3(), and exits;
@@ -22,13 +23,17 @@
  * NS_GET_USERNS, NS_GET_PARENT and NS_GET_OWNER_UID on it and setns() into
  * uts, net and ipc namespaces from forked children.  A namespace that
  * vanished before it was opened (ENOENT, ESRCH; EACCES from the ns link of a
- * process that is gone) is fine; any other failure is not.
+ * process that is gone) is fine; any other failure is not.  On a kernel
+ * without some namespace types (make test-configs), the rounds make only
+ * those it has (ns_present.h).
  *
- * Then: every namespace made is released (within 20 s: some go
- * asynchronously); kmemleak, where the kernel has it, reports nothing; the
- * kernel log has no new KASAN, WARNING, lockdep, BUG, Oops, UBSAN or kmemleak
- * report.  The test is bounded in rounds, not in time; the default is sized
- * for 30 to 60 s on a debug kernel under QEMU TCG.
+ * Then: every worker did at least one round; every namespace made is
+ * released (some go asynchronously: by RELEASE_PCT of the timeout); kmemleak,
+ * where the kernel has it, reports nothing; the kernel log has no new KASAN,
+ * WARNING, lockdep, BUG, Oops, UBSAN or kmemleak report.  The rounds are
+ * bounded in number and in time: a fast kernel does all of them, a debug one
+ * under QEMU TCG, many times slower, as many as fit, and is not cut off by the
+ * harness's timeout before the checks.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -54,6 +59,7 @@
 
 #include "../kselftest_harness.h"
 #include "debug_checks.h"
+#include "ns_present.h"
 
 #define WORKERS 4
 #define ROUNDS_DEFAULT 150
@@ -67,11 +73,31 @@
 #define KEPT_FDS 8
 
 #define SETTLE_MS 5000
-#define RELEASE_MS 20000
 /* kmemleak reports objects older than 5 s (MSECS_MIN_AGE): wait a bit more. */
 #define KMEMLEAK_AGE_S 6
-/* Above the harness's 30 s, below the guest runner's 300 s per binary. */
+/*
+ * Above the harness's 30 s; below the guest runner's default of 300 s per
+ * binary, which the suite's settings file raises, for a runner that does not.
+ */
 #define TIMEOUT_S 280
+/*
+ * The test's budget, in percent of TIMEOUT_S from its start: no round is
+ * started after ROUNDS_PCT; a worker still in its round at JOIN_PCT, or a
+ * reader still going at READERS_PCT, is stuck (a round takes seconds on a
+ * debug kernel, the margin is tens of them) and is killed; what the churn
+ * made is released by RELEASE_PCT.  The rest is for kmemleak's scans and the
+ * kernel log.
+ */
+#define ROUNDS_PCT 40
+#define JOIN_PCT 50
+#define READERS_PCT 55
+#define RELEASE_PCT 70
+
+_Static_assert(ROUNDS_PCT < JOIN_PCT && JOIN_PCT < READERS_PCT && READERS_PCT < RELEASE_PCT &&
+	       RELEASE_PCT < 100, "the test's phases in order, within its timeout");
+
+/* wait_by(): the child was still running at the deadline, and was killed. */
+#define STUCK (-2)
 
 enum kind { CHURN, NEST, BIND, STORM, KINDS };
 
@@ -81,6 +107,7 @@ static const char *const kind_names[KINDS] = { "churn", "nest", "bind", "storm" 
 struct shared {
 	int stop;
 	long rounds[KINDS];
+	long worker_rounds[WORKERS];
 	long levels;		/* pid namespaces nest made */
 	long storm_children;
 	long bound;		/* namespaces held by a bind mount */
@@ -135,6 +162,9 @@ static int churn(int w, int r)
 	/* Every set in turn with unshare(), then every set with clone3(). */
 	bool use_clone3 = turn / ARRAY_SIZE(churn_sets) % 2;
 	pid_t pid, gc;
+
+	/* Of the set, the types the kernel has (none: a plain fork). */
+	flags &= ~ns_absent_flags();
 
 	if (use_clone3) {
 		struct clone_args_v0 args = { .flags = flags, .exit_signal = SIGCHLD };
@@ -294,7 +324,9 @@ static void bind_child(int flags, int ready, int done)
 
 static int bind_round(int w, int r, const char *target, struct keeper *k, struct shared *sh)
 {
-	int flags = (ALL_NS & ~CLONE_NEWUSER) | (r % 3 == 0 ? CLONE_NEWUSER : 0);
+	/* Every type the kernel has; mnt, pid and user are always there to bind. */
+	int flags = ((ALL_NS & ~CLONE_NEWUSER) | (r % 3 == 0 ? CLONE_NEWUSER : 0)) &
+		    ~ns_absent_flags();
 	int pick = (r / 2 + w) % BIND_LINKS, fds[BIND_LINKS], ready[2], done[2];
 	int i, fd, ret = 0, status, order = r % 3;
 	struct stat bound, held;
@@ -324,7 +356,11 @@ static int bind_round(int w, int r, const char *target, struct keeper *k, struct
 		ret = 2;
 		goto out;
 	}
+	while (ns_absent_flags() & bind_links[pick].flag)
+		pick = (pick + 1) % BIND_LINKS;
 	for (i = 0; i < (int)BIND_LINKS; i++) {
+		if (ns_absent_flags() & bind_links[i].flag)
+			continue;
 		snprintf(path, sizeof(path), "/proc/%d/ns/%s", pid, bind_links[i].link);
 		fds[i] = open(path, O_RDONLY | O_CLOEXEC);
 		if (fds[i] < 0) {
@@ -460,7 +496,9 @@ static enum kind kind_of(int w, int r)
 	return s % 2 ? BIND : CHURN;
 }
 
-static int worker(int w, int rounds, int avail, const char *target, struct shared *sh)
+/* Up to rounds rounds, none started after deadline (now_ms()). */
+static int worker(int w, int rounds, long deadline, int avail, const char *target,
+		  struct shared *sh)
 {
 	struct keeper k = { .next = 0 };
 	enum kind kind;
@@ -468,7 +506,7 @@ static int worker(int w, int rounds, int avail, const char *target, struct share
 
 	for (r = 0; r < KEPT_FDS; r++)
 		k.fds[r] = -1;
-	for (r = 0; !ret && r < rounds; r++) {
+	for (r = 0; !ret && r < rounds && now_ms() < deadline; r++) {
 		kind = kind_of(w, r);
 		if (kind == NEST && avail < 1)
 			kind = CHURN;
@@ -488,11 +526,13 @@ static int worker(int w, int rounds, int avail, const char *target, struct share
 		default:
 			ret = -1;
 		}
-		if (ret)
+		if (ret) {
 			fprintf(stderr, "# worker %d, round %d (%s): failed (%d)\n", w, r,
 				kind_names[kind], ret);
-		else
+		} else {
 			add(&sh->rounds[kind], 1);
+			add(&sh->worker_rounds[w], 1);
+		}
 	}
 	close_kept(&k);
 	return ret;
@@ -711,6 +751,33 @@ static int reader(int id, bool registry, struct shared *sh)
 
 /* ---- the test ---- */
 
+/* The time pct percent of TIMEOUT_S after start (now_ms()). */
+static long budget(long start, int pct)
+{
+	return start + TIMEOUT_S * 1000L * pct / 100;
+}
+
+/*
+ * wait_status(), but no later than deadline (now_ms()): a child still
+ * running then is killed and STUCK returned, so that a hang fails the test
+ * naming the child instead of the harness's timeout killing it, unnamed,
+ * with us.  It is not reaped: a task stuck in the kernel may never die.
+ */
+static int wait_by(pid_t pid, long deadline)
+{
+	int status;
+	pid_t got;
+
+	while ((got = waitpid(pid, &status, WNOHANG)) == 0 && now_ms() < deadline)
+		usleep(CHECK_POLL_MS * 1000);
+	if (got == pid)
+		return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	if (got < 0)
+		return -1;
+	kill(pid, SIGKILL);
+	return STUCK;
+}
+
 static int env_rounds(void)
 {
 	const char *s = getenv("NSRS_STRESS_ROUNDS");
@@ -725,15 +792,18 @@ static int env_rounds(void)
 
 TEST(namespace_churn_is_clean)
 {
+	/* The harness's alarm started as we were forked: measure from here. */
+	long test_start = now_ms(), rounds_end = budget(test_start, ROUNDS_PCT);
 	char targets[WORKERS][32], missing[256], counts[256], *report, *excerpt;
+	char done[WORKERS * 24];
 	pid_t workers[WORKERS], readers[READERS], pid;
 	struct inums start = { 0 }, now = { 0 };
-	int rounds = env_rounds(), level, avail, i, go[2], ret;
-	bool registry, leaks;
+	int rounds = env_rounds(), level, avail, i, go[2], ret, len;
+	long began, churned, ended, released, release_ms, total = 0;
+	bool registry, leaks, cut_short = false;
 	struct klog_counts grown;
 	struct klog_mark mark;
 	struct shared *sh;
-	long began, ended;
 	char c;
 
 	if (geteuid())
@@ -774,7 +844,7 @@ TEST(namespace_churn_is_clean)
 			if (read(go[0], &c, 1) != 0)
 				_exit(100);
 			close(go[0]);
-			_exit(i < WORKERS ? worker(i, rounds, avail, targets[i], sh) :
+			_exit(i < WORKERS ? worker(i, rounds, rounds_end, avail, targets[i], sh) :
 					    reader(i - WORKERS, registry, sh));
 		}
 		if (i < WORKERS)
@@ -785,28 +855,52 @@ TEST(namespace_churn_is_clean)
 	close(go[0]);
 	close(go[1]);
 	for (i = 0; i < WORKERS; i++) {
-		EXPECT_EQ(0, wait_status(workers[i])) TH_LOG("worker %d", i);
+		ret = wait_by(workers[i], budget(test_start, JOIN_PCT));
+		EXPECT_EQ(0, ret) TH_LOG("worker %d%s", i, ret == STUCK ?
+					 ": still in a round at the deadline, killed" : "");
 	}
+	churned = now_ms();
 	__atomic_store_n(&sh->stop, 1, __ATOMIC_RELAXED);
 	for (i = 0; i < READERS; i++) {
-		EXPECT_EQ(0, wait_status(readers[i])) TH_LOG("reader %d", i);
+		ret = wait_by(readers[i], budget(test_start, READERS_PCT));
+		EXPECT_EQ(0, ret) TH_LOG("reader %d%s", i, ret == STUCK ?
+					 ": still going at the deadline, killed" : "");
 	}
 	ended = now_ms();
 	for (i = 0; i < WORKERS; i++)
 		unlink(targets[i]);
 
-	printf("# stress: %d workers x %d rounds in %ld ms: churn %ld, nest %ld (%ld pid namespaces), bind %ld (%ld bound), storm %ld (%ld children); %d readers: %ld reads, %ld opened, %ld vanished, %ld ioctls, %ld setns; %s\n",
-	       WORKERS, rounds, ended - began, sh->rounds[CHURN], sh->rounds[NEST], sh->levels,
-	       sh->rounds[BIND], sh->bound, sh->rounds[STORM], sh->storm_children, READERS,
-	       sh->reads, sh->opened, sh->vanished, sh->ioctls, sh->joined,
+	/*
+	 * How much was done: as much as fitted, on a slow kernel fewer than
+	 * rounds, which is no fault; but a worker without one round done did
+	 * not run, and there is nothing to check.
+	 */
+	for (i = 0, len = 0; i < WORKERS; i++) {
+		total += sh->worker_rounds[i];
+		cut_short |= sh->worker_rounds[i] < rounds;
+		len += snprintf(done + len, sizeof(done) - len, " %ld", sh->worker_rounds[i]);
+	}
+	printf("# %s: %ld rounds by %d workers in %ld ms (deadline %d s)\n", _metadata->name,
+	       total, WORKERS, churned - began, TIMEOUT_S * ROUNDS_PCT / 100);
+	printf("# stress: churn %ld, nest %ld (%ld pid namespaces), bind %ld (%ld bound), storm %ld (%ld children); %d readers: %ld reads, %ld opened, %ld vanished, %ld ioctls, %ld setns; %s\n",
+	       sh->rounds[CHURN], sh->rounds[NEST], sh->levels, sh->rounds[BIND], sh->bound,
+	       sh->rounds[STORM], sh->storm_children, READERS, sh->reads, sh->opened,
+	       sh->vanished, sh->ioctls, sh->joined,
 	       registry ? PROC_NS : "no " PROC_NS ": /proc/*/ns links");
 	fflush(stdout);
+	if (cut_short)
+		TH_LOG("rounds by worker:%s (at most %d), from %ld to %ld ms into the test", done,
+		       rounds, began - test_start, churned - test_start);
+	for (i = 0; i < WORKERS; i++)
+		EXPECT_GE(sh->worker_rounds[i], 1) TH_LOG("worker %d did no round", i);
 
 	/* Every namespace made is released, some asynchronously. */
-	ret = wait_back_to(&start, &now, registry, RELEASE_MS);
+	release_ms = budget(test_start, RELEASE_PCT) - now_ms();
+	ret = wait_back_to(&start, &now, registry, release_ms > 0 ? release_ms : 0);
+	released = now_ms();
 	inums_missing(&now, &start, missing, sizeof(missing));
-	EXPECT_EQ(0, ret) TH_LOG("%zu namespaces live %d s after the churn (%zu before), new: %s",
-				 now.n, RELEASE_MS / 1000, start.n, missing);
+	EXPECT_EQ(0, ret) TH_LOG("%zu namespaces live %ld ms after the churn (%zu before), new: %s",
+				 now.n, released - ended, start.n, missing);
 
 	if (leaks) {
 		report = kmemleak_check(ended, KMEMLEAK_AGE_S);
@@ -832,8 +926,9 @@ TEST(namespace_churn_is_clean)
 }
 
 /*
- * TEST() runs under the harness's default timeout, 30 s: this one is bounded
- * by its rounds and the checks after them, longer on a debug kernel.
+ * TEST() runs under the harness's default timeout, 30 s: this one needs
+ * longer on a debug kernel, and every phase of it has a share of this one
+ * (*_PCT).
  */
 static void __attribute__((constructor)) namespace_churn_is_clean_timeout(void)
 {
