@@ -330,7 +330,8 @@ impl NsCommon {
     /// Returns the namespace as a pid namespace, if it is one.
     #[inline]
     pub fn as_pid_ns(&self) -> Option<&PidNamespace> {
-        (self.ns_type() == Some(NsType::Pid)).then(|| PidNamespace::from_common(self))
+        // SAFETY: A namespace of type pid is embedded in a `struct pid_namespace`.
+        (self.ns_type() == Some(NsType::Pid)).then(|| unsafe { PidNamespace::from_common(self) })
     }
 
     /// Returns the namespace as a pid namespace, without looking at its type: for the
@@ -341,7 +342,8 @@ impl NsCommon {
     /// The namespace must be a pid namespace.
     #[inline]
     pub unsafe fn as_pid_ns_unchecked(&self) -> &PidNamespace {
-        PidNamespace::from_common(self)
+        // SAFETY: The caller guarantees a pid namespace.
+        unsafe { PidNamespace::from_common(self) }
     }
 
     /// Returns the `CLONE_NEW*` flag of the namespace's type, as `NS_GET_NSTYPE` reports it.

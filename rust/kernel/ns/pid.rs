@@ -41,9 +41,13 @@ pub enum PidKind {
 
 impl PidNamespace {
     /// Views `ns` as a pid namespace.
+    ///
+    /// # Safety
+    ///
+    /// `ns` must be the `ns_common` embedded in a `struct pid_namespace`.
     #[inline]
-    pub(super) fn from_common(ns: &NsCommon) -> &Self {
-        // SAFETY: The caller checked the type: `ns` is embedded in a `struct pid_namespace`.
+    pub(super) unsafe fn from_common(ns: &NsCommon) -> &Self {
+        // SAFETY: The caller guarantees `ns` is embedded in a `struct pid_namespace`, and
         // `PidNamespace` is a transparent wrapper of `NsCommon`.
         unsafe { &*(ns as *const NsCommon).cast() }
     }
@@ -136,8 +140,9 @@ impl PidNamespace {
     /// `'a`.
     #[inline]
     pub unsafe fn from_raw<'a>(ptr: *const bindings::pid_namespace) -> &'a Self {
-        // SAFETY: The caller guarantees a live pid namespace; `ns` is embedded in it.
-        Self::from_common(unsafe { NsCommon::from_raw(core::ptr::addr_of!((*ptr).ns)) })
+        // SAFETY: The caller guarantees a live pid namespace, whose operations are set; `ns` is
+        // embedded in it.
+        unsafe { Self::from_common(NsCommon::from_raw(core::ptr::addr_of!((*ptr).ns))) }
     }
 
     /// Returns the raw pointer to the `struct pid_namespace`.
