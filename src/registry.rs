@@ -39,6 +39,8 @@
 //! removed from any context (`put_pid()` under an irq-safe lock, or from an RCU callback, can
 //! drop a pid namespace's last reference), so the lock is taken with interrupts disabled.
 
+mod parked;
+
 use core::{
     ops::RangeInclusive,
     ptr::NonNull,
@@ -53,6 +55,7 @@ use kernel::{
     prelude::*,
     types::ARef,
 };
+use parked::Parked;
 
 // SAFETY: `init()` initialises it at boot, before the first inode number is asked for and so
 // before any other use.
@@ -190,6 +193,14 @@ pub unsafe extern "C" fn ns_registry_add_nsproxy(
         .map_or_else(|e| e.to_errno(), |()| 0)
 }
 
+/// The keys freed and kept for the next numbers asked for.
+static PARKED: Parked = Parked::new();
+
+/// Locks the registry.
+fn lock() -> IdrGuard<'static, NsCommon> {
+    REGISTRY.lock()
+}
+
 /// Every dynamic key below this is taken: the search for the smallest free one starts here.
 /// Read and written with the registry's lock held only.
 static FIRST_FREE: AtomicU32 = AtomicU32::new(key_of(DYNAMIC_FIRST));
@@ -197,53 +208,10 @@ static FIRST_FREE: AtomicU32 = AtomicU32::new(key_of(DYNAMIC_FIRST));
 /// The keys of the numbers `proc_alloc_inum()` hands out.
 const DYNAMIC_KEYS: RangeInclusive<u32> = key_of(DYNAMIC_FIRST)..=key_of(u32::MAX);
 
-/// How many freed dynamic keys are kept taken, empty, for the next numbers asked for: 4 KiB
-/// of keys, and at most 16 leaves of the tree kept.
-const PARKED_MAX: usize = 1024;
-
-/// The parked keys, a stack: `PARKED_KEYS[..PARKED_LEN]`, the last parked on top. Only
-/// accessed with the registry's lock held (the functions below take its guard to show it).
-///
-/// A namespace made and freed over and over (`unshare()` in a loop) then never searches the
-/// tree for a free key nor frees one: its number is handed from the last one to the next. Many
-/// places, not one: pid namespaces are freed from RCU callbacks, and ipc and net ones by a
-/// worker, in batches of dozens after as many were made, and each net namespace frees the
-/// numbers of its procfs entries with it. Numbers are not promised to be the smallest free,
-/// only unique among live namespaces.
-///
-/// A parked key stays taken, and holds [`Slot::Marked`] until it is handed out again: that is
-/// how a second free of the same number is told from a first one, and refused, as the IDA
-/// `proc_free_inum()` uses refuses it, so that no key is ever parked twice and handed to two
-/// namespaces.
-static PARKED_KEYS: [AtomicU32; PARKED_MAX] = [const { AtomicU32::new(0) }; PARKED_MAX];
-static PARKED_LEN: AtomicU32 = AtomicU32::new(0);
-
-/// Takes the key parked last, if there is one; it still holds its mark.
-fn unpark(_locked: &IdrGuard<'_, NsCommon>) -> Option<u32> {
-    let len = PARKED_LEN.load(Ordering::Relaxed).checked_sub(1)?;
-    PARKED_LEN.store(len, Ordering::Relaxed);
-    Some(PARKED_KEYS[len as usize].load(Ordering::Relaxed))
-}
-
-/// Whether there is room to park a key.
-fn can_park(_locked: &IdrGuard<'_, NsCommon>) -> bool {
-    (PARKED_LEN.load(Ordering::Relaxed) as usize) < PARKED_MAX
-}
-
-/// Parks `key`, marked, if there is room (see [`can_park`]).
-fn park(_locked: &IdrGuard<'_, NsCommon>, key: u32) {
-    let len = PARKED_LEN.load(Ordering::Relaxed) as usize;
-    if let Some(place) = PARKED_KEYS.get(len) {
-        place.store(key, Ordering::Relaxed);
-        PARKED_LEN.store(len as u32 + 1, Ordering::Relaxed);
-    }
-}
-
-/// Takes a free dynamic key without sleeping: the one parked last (its slot left marked, for the
-/// caller to fill), else the smallest, empty. `ENOSPC` when all are taken, `ENOMEM` when the
-/// tree needs a node (see [`Idr::with_preload`]).
+/// Takes a free dynamic key, empty, without sleeping: the one parked last, else the smallest.
+/// `ENOSPC` when all are taken, `ENOMEM` when the tree needs a node (see [`Idr::with_preload`]).
 fn take_key(guard: &mut IdrGuard<'_, NsCommon>) -> Result<u32> {
-    if let Some(key) = unpark(guard) {
+    if let Some(key) = PARKED.pop(guard) {
         return Ok(key);
     }
     let from = FIRST_FREE.load(Ordering::Relaxed);
@@ -261,14 +229,7 @@ fn take_key(guard: &mut IdrGuard<'_, NsCommon>) -> Result<u32> {
 /// `inum` must be valid for a write.
 #[no_mangle]
 pub unsafe extern "C" fn nsrs_alloc_inum(inum: *mut c_uint) -> c_int {
-    let taken = REGISTRY.with_preload(|| {
-        let mut guard = REGISTRY.lock();
-        let key = take_key(&mut guard)?;
-        // A parked key is marked: taken now, it is empty until a namespace fills it.
-        guard.replace(key, Slot::Empty)?;
-        Ok(key)
-    });
-    match taken {
+    match REGISTRY.with_preload(|| take_key(&mut lock())) {
         Ok(key) => {
             // SAFETY: The caller guarantees `inum` is valid for a write.
             unsafe { inum.write(inum_of(key)) };
@@ -285,27 +246,26 @@ pub unsafe extern "C" fn nsrs_alloc_inum(inum: *mut c_uint) -> c_int {
 #[no_mangle]
 pub extern "C" fn nsrs_free_inum(inum: c_uint) {
     let key = key_of(inum);
-    let mut guard = REGISTRY.lock();
-    // Mark the key but keep it taken, and park it, while there is room. A key that is not
-    // taken, or is parked already, was not the caller's to free.
-    let parking = DYNAMIC_KEYS.contains(&key) && can_park(&guard);
-    let mark = if parking { Slot::Marked } else { Slot::Empty };
-    match guard.replace(key, mark) {
-        Err(_) => {
-            kernel::ns::warn_on(true);
-        }
-        Ok(Slot::Marked) => {
-            kernel::ns::warn_on(true);
-            // Still parked: keep the mark the stack relies on.
-            let _ = guard.replace(key, Slot::Marked);
-        }
-        Ok(_) if parking => park(&guard, key),
-        Ok(_) => {
-            guard.remove(key);
-            if DYNAMIC_KEYS.contains(&key) && key < FIRST_FREE.load(Ordering::Relaxed) {
-                FIRST_FREE.store(key, Ordering::Relaxed);
-            }
-        }
+    let dynamic = DYNAMIC_KEYS.contains(&key);
+    let mut guard = lock();
+    if dynamic && PARKED.contains(&guard, key) {
+        // Parked already: freed twice.
+        kernel::ns::warn_on(true);
+        return;
+    }
+    // Empty the key, which must be taken: one walk of the tree, and the namespace entered with
+    // it, if any, is found no more. The number is the caller's until this returns.
+    if guard.replace(key, Slot::Empty).is_err() {
+        kernel::ns::warn_on(true);
+        return;
+    }
+    // Keep it taken, parked, while there is room; else free it.
+    if dynamic && PARKED.push(&guard, key).is_ok() {
+        return;
+    }
+    guard.remove(key);
+    if dynamic && key < FIRST_FREE.load(Ordering::Relaxed) {
+        FIRST_FREE.store(key, Ordering::Relaxed);
     }
 }
 
@@ -396,7 +356,7 @@ mod tests {
         let _ = guard.replace(key, old);
         Some(match old {
             Slot::Empty => "empty",
-            Slot::Marked => "parked",
+            Slot::Marked => "marked",
             Slot::Entry(_) => "entry",
         })
     }
@@ -418,8 +378,8 @@ mod tests {
             return;
         };
         nsrs_free_inum(a);
-        let parked = !can_park(&REGISTRY.lock()) || slot(a) == Some("parked");
-        kunit_case_assert!(parked);
+        kunit_case_assert!(PARKED.contains(&lock(), a));
+        kunit_case_assert!(slot(a) == Some("empty"));
         // Nothing finds a parked number.
         kunit_case_assert!(get(a).is_none());
         let again = alloc();

@@ -131,6 +131,36 @@ void rust_helper_nsrs_nsproxy_namespaces(struct nsproxy *nsp,
 	out[6] = nsp->time_ns_for_children ? &nsp->time_ns_for_children->ns : NULL;
 }
 
+/*
+ * The namespaces of an nsproxy that the CLONE_NEW* bits of @flags stand
+ * for (those create_new_namespaces(@flags) made), in the order of
+ * rust_helper_nsrs_nsproxy_namespaces(): at most 7 written to @out, their
+ * number returned.  Absent ones are left out: with CONFIG_CGROUPS off,
+ * unshare(CLONE_NEWCGROUP) succeeds and makes none.
+ */
+unsigned int rust_helper_nsrs_nsproxy_new_namespaces(struct nsproxy *nsp,
+						     unsigned long flags,
+						     struct ns_common **out)
+{
+	unsigned int n = 0;
+
+	if ((flags & CLONE_NEWNS) && nsp->mnt_ns)
+		out[n++] = nsrs_mnt_ns_common(nsp->mnt_ns);
+	if ((flags & CLONE_NEWUTS) && nsp->uts_ns)
+		out[n++] = &nsp->uts_ns->ns;
+	if ((flags & CLONE_NEWIPC) && nsp->ipc_ns)
+		out[n++] = &nsp->ipc_ns->ns;
+	if ((flags & CLONE_NEWPID) && nsp->pid_ns_for_children)
+		out[n++] = &nsp->pid_ns_for_children->ns;
+	if ((flags & CLONE_NEWCGROUP) && nsp->cgroup_ns)
+		out[n++] = &nsp->cgroup_ns->ns;
+	if ((flags & CLONE_NEWNET) && nsp->net_ns)
+		out[n++] = &nsp->net_ns->ns;
+	if ((flags & CLONE_NEWTIME) && nsp->time_ns_for_children)
+		out[n++] = &nsp->time_ns_for_children->ns;
+	return n;
+}
+
 #include "nsrs_pid.c"
 #include "nsrs_sync.c"
 

@@ -20,17 +20,6 @@ use crate::{bindings, error::Result, ffi::c_ulong, types::Opaque};
 pub struct NsProxy(Opaque<bindings::nsproxy>);
 
 impl NsProxy {
-    /// The `CLONE_NEW*` flag of each namespace [`NsProxy::namespaces`] returns, in its order.
-    const CLONE_FLAGS: [u32; 7] = [
-        bindings::CLONE_NEWNS,
-        bindings::CLONE_NEWUTS,
-        bindings::CLONE_NEWIPC,
-        bindings::CLONE_NEWPID,
-        bindings::CLONE_NEWCGROUP,
-        bindings::CLONE_NEWNET,
-        bindings::CLONE_NEWTIME,
-    ];
-
     /// Creates a reference to the nsproxy at `ptr`.
     ///
     /// # Safety
@@ -81,12 +70,18 @@ impl NsProxy {
         // SAFETY: The nsproxy is valid (type invariants); the helper writes 7 pointers, the 7
         // elements of `out`, each null or the `ns_common` of one of the nsproxy's namespaces.
         unsafe { bindings::nsrs_nsproxy_namespaces(self.0.get(), out.as_mut_ptr()) };
-        out.map(|ns| {
+        // Indexed, not `map()` or an array iterator: those are not inlined everywhere, and this
+        // is on the path of every `unshare(2)`.
+        let mut namespaces = [None; 7];
+        let mut i = 0;
+        while i < namespaces.len() {
             // SAFETY: Each pointer is null or a set-up namespace on which the nsproxy holds a
             // count for as long as it lives (type invariants), so for as long as `self` is
             // borrowed; those without operations are left out.
-            unsafe { NsCommon::from_raw_with_ops(ns) }
-        })
+            namespaces[i] = unsafe { NsCommon::from_raw_with_ops(out[i]) };
+            i += 1;
+        }
+        namespaces
     }
 
     /// Calls `f` on each namespace of the nsproxy that the `CLONE_NEW*` bits of `flags` stand
@@ -101,11 +96,20 @@ impl NsProxy {
         flags: c_ulong,
         mut f: impl FnMut(&NsCommon) -> Result,
     ) -> Result {
-        for (ns, flag) in self.namespaces().into_iter().zip(Self::CLONE_FLAGS) {
-            match ns {
-                Some(ns) if flags & flag as c_ulong != 0 => f(ns)?,
-                _ => {}
+        let mut made = [core::ptr::null_mut(); 7];
+        // SAFETY: The nsproxy is valid (type invariants); the helper writes at most 7 pointers,
+        // each the `ns_common` of one of the nsproxy's namespaces, and returns how many.
+        let n = unsafe {
+            bindings::nsrs_nsproxy_new_namespaces(self.0.get(), flags, made.as_mut_ptr())
+        };
+        let mut i = 0;
+        while i < (n as usize).min(made.len()) {
+            // SAFETY: A namespace the nsproxy holds a count on for as long as `self` is borrowed
+            // (type invariants); those without operations are left out.
+            if let Some(ns) = unsafe { NsCommon::from_raw_with_ops(made[i]) } {
+                f(ns)?;
             }
+            i += 1;
         }
         Ok(())
     }
