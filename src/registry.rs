@@ -378,7 +378,7 @@ mod tests {
             return;
         };
         nsrs_free_inum(a);
-        kunit_case_assert!(PARKED.contains(&lock(), a));
+        kunit_case_assert!(PARKED.contains(&lock(), key_of(a)));
         kunit_case_assert!(slot(a) == Some("empty"));
         // Nothing finds a parked number.
         kunit_case_assert!(get(a).is_none());
