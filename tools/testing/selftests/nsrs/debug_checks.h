@@ -38,6 +38,8 @@
 #include <linux/nsfs.h>
 #include <linux/types.h>
 
+#include "deadline.h"
+
 #ifndef __NR_clone3
 #define __NR_clone3 435
 #endif
@@ -54,14 +56,6 @@
 
 #define SYSLOG_ACTION_READ_ALL 3
 #define SYSLOG_ACTION_SIZE_BUFFER 10
-
-static inline long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000;
-}
 
 /* struct clone_args up to tls (CLONE_ARGS_SIZE_VER0). */
 struct clone_args_v0 {

@@ -53,6 +53,7 @@
 #include <linux/nsfs.h>
 
 #include "../kselftest_harness.h"
+#include "deadline.h"
 #include "ns_present.h"
 
 #define PROC_NS "/proc/namespaces"
@@ -105,9 +106,6 @@
 _Static_assert(CHURN_SETTLE_PCT < CHURN_ROUNDS_PCT && CHURN_ROUNDS_PCT < CHURN_JOIN_PCT &&
 	       CHURN_JOIN_PCT < CHURN_LISTERS_PCT && CHURN_LISTERS_PCT < CHURN_RELEASE_PCT &&
 	       CHURN_RELEASE_PCT < 100, "the churn test's phases in order, within its timeout");
-
-/* wait_by(): the child was still running at the deadline, and was killed. */
-#define STUCK (-2)
 
 #define SYSLOG_ACTION_READ_ALL 3
 #define SYSLOG_ACTION_SIZE_BUFFER 10
@@ -417,36 +415,6 @@ static int wait_ok(pid_t pid)
 	if (waitpid(pid, &status, 0) != pid)
 		return -1;
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
-/* CLOCK_MONOTONIC, in ms: what deadlines are measured on. */
-static long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000;
-}
-
-/*
- * wait_ok(), but no later than deadline (now_ms()): a child still running
- * then is killed and STUCK returned, so that a hang fails the test naming
- * the child instead of the harness's timeout killing it, unnamed, with us.
- * It is not reaped: a task stuck in the kernel may never die.
- */
-static int wait_by(pid_t pid, long deadline)
-{
-	int status;
-	pid_t got;
-
-	while ((got = waitpid(pid, &status, WNOHANG)) == 0 && now_ms() < deadline)
-		usleep(POLL_MS * 1000);
-	if (got == pid)
-		return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-	if (got < 0)
-		return -1;
-	kill(pid, SIGKILL);
-	return STUCK;
 }
 
 /* The target of a symbolic link, NUL-terminated; -1 if unreadable or too long. */

@@ -59,6 +59,7 @@
 
 #include "../kselftest_harness.h"
 #include "debug_checks.h"
+#include "deadline.h"
 #include "ns_present.h"
 
 #define WORKERS 4
@@ -95,9 +96,6 @@
 
 _Static_assert(ROUNDS_PCT < JOIN_PCT && JOIN_PCT < READERS_PCT && READERS_PCT < RELEASE_PCT &&
 	       RELEASE_PCT < 100, "the test's phases in order, within its timeout");
-
-/* wait_by(): the child was still running at the deadline, and was killed. */
-#define STUCK (-2)
 
 enum kind { CHURN, NEST, BIND, STORM, KINDS };
 
@@ -755,27 +753,6 @@ static int reader(int id, bool registry, struct shared *sh)
 static long budget(long start, int pct)
 {
 	return start + TIMEOUT_S * 1000L * pct / 100;
-}
-
-/*
- * wait_status(), but no later than deadline (now_ms()): a child still
- * running then is killed and STUCK returned, so that a hang fails the test
- * naming the child instead of the harness's timeout killing it, unnamed,
- * with us.  It is not reaped: a task stuck in the kernel may never die.
- */
-static int wait_by(pid_t pid, long deadline)
-{
-	int status;
-	pid_t got;
-
-	while ((got = waitpid(pid, &status, WNOHANG)) == 0 && now_ms() < deadline)
-		usleep(CHECK_POLL_MS * 1000);
-	if (got == pid)
-		return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-	if (got < 0)
-		return -1;
-	kill(pid, SIGKILL);
-	return STUCK;
 }
 
 static int env_rounds(void)
