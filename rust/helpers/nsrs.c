@@ -83,16 +83,6 @@ unsigned int rust_helper_nsrs_idr_gather(struct idr *idr, unsigned long start,
 	return i;
 }
 
-void *rust_helper_xa_mk_value(unsigned long v)
-{
-	return xa_mk_value(v);
-}
-
-bool rust_helper_xa_is_value(const void *entry)
-{
-	return xa_is_value(entry);
-}
-
 void rust_helper_idr_preload_end(void)
 {
 	idr_preload_end();

@@ -25,9 +25,6 @@ use core::{marker::PhantomData, ops::RangeInclusive, ptr::NonNull};
 pub enum Slot<T> {
     /// Nothing: lookups pass over the key until something is put there.
     Empty,
-    /// A mark with no pointer, which lookups pass over like [`Slot::Empty`]: the user's to give
-    /// a meaning (a key kept aside, say), told apart from an empty key when it is replaced.
-    Marked,
     /// A pointer, which lookups find.
     Entry(NonNull<T>),
 }
@@ -56,19 +53,13 @@ impl<T> Slot<T> {
     fn into_raw(self) -> *mut c_void {
         match self {
             Slot::Empty => core::ptr::null_mut(),
-            // SAFETY: `xa_mk_value()` has no precondition.
-            Slot::Marked => unsafe { bindings::xa_mk_value(0) },
             Slot::Entry(ptr) => ptr.as_ptr().cast(),
         }
     }
 
-    /// The slot of a value stored in the tree: a pointer the map stored, or a mark.
+    /// The slot of a value stored in the tree: null, or a pointer the map stored.
     #[inline]
     fn from_raw(raw: *mut c_void) -> Self {
-        // SAFETY: `xa_is_value()` only looks at the value's bits.
-        if unsafe { bindings::xa_is_value(raw) } {
-            return Slot::Marked;
-        }
         NonNull::new(raw.cast()).map_or(Slot::Empty, Slot::Entry)
     }
 }
@@ -78,8 +69,8 @@ impl<T> Slot<T> {
 /// any context, for example under another irq-safe lock, or when an RCU callback drops the last
 /// reference of an object.
 ///
-/// A key may also be taken without a pointer ([`IdrGuard::alloc`] with [`Slot::Empty`] or
-/// [`Slot::Marked`]): lookups and [`IdrGuard::gather`] pass over it until
+/// A key may also be taken without a pointer ([`IdrGuard::alloc`] with [`Slot::Empty`]):
+/// lookups and [`IdrGuard::gather`] pass over it until
 /// [`IdrGuard::replace`] puts a pointer there, and no other entry can take it until it is
 /// removed. That makes the map an allocator of keys as well.
 ///
@@ -108,20 +99,19 @@ impl<T> Slot<T> {
 /// let (one, two) = (NonNull::from(&ONE), NonNull::from(&TWO));
 /// let take = |slot| MAP.with_preload(|| MAP.lock().alloc(5..=100, slot));
 ///
-/// // Keys taken empty or marked: lookups find nothing there, and nothing else takes them.
-/// assert_eq!((take(Slot::Empty)?, take(Slot::Marked)?), (5, 6));
+/// // Keys taken empty: lookups find nothing there, and nothing else takes them.
+/// assert_eq!((take(Slot::Empty)?, take(Slot::Empty)?), (5, 6));
 /// assert_eq!(MAP.lock().get(5), None);
 /// assert_eq!(MAP.lock().get(6), None);
 ///
-/// // Filled, emptied, marked and filled again: the key stays taken throughout, and each
-/// // replacement says what was there.
+/// // Filled, emptied and filled again: the key stays taken throughout, and each replacement
+/// // says what was there.
 /// assert_eq!(MAP.lock().replace(5, Slot::Entry(one))?, Slot::Empty);
 /// assert_eq!(MAP.lock().get(5), Some(one));
-/// assert_eq!(MAP.lock().replace(5, Slot::Marked)?, Slot::Entry(one));
-/// assert_eq!(MAP.lock().replace(5, Slot::Marked)?, Slot::Marked);
+/// assert_eq!(MAP.lock().replace(5, Slot::Empty)?, Slot::Entry(one));
 /// assert_eq!(take(Slot::Empty)?, 7);
-/// assert_eq!(MAP.lock().replace(5, Slot::Entry(two))?, Slot::Marked);
-/// assert_eq!(MAP.lock().replace(6, Slot::Entry(one))?, Slot::Marked);
+/// assert_eq!(MAP.lock().replace(5, Slot::Entry(two))?, Slot::Empty);
+/// assert_eq!(MAP.lock().replace(6, Slot::Entry(one))?, Slot::Empty);
 /// assert_eq!(MAP.lock().replace(7, Slot::Entry(one))?, Slot::Empty);
 ///
 /// // A removed key is free: replacing it fails; taken again, it holds what it is given.
@@ -133,7 +123,7 @@ impl<T> Slot<T> {
 /// assert_eq!(MAP.lock().get(5), Some(one));
 ///
 /// // Entries come back in order; keys without a pointer are passed over.
-/// assert_eq!(MAP.lock().replace(6, Slot::Marked)?, Slot::Entry(one));
+/// assert_eq!(MAP.lock().replace(6, Slot::Empty)?, Slot::Entry(one));
 /// let mut found = [(0, None); 4];
 /// assert_eq!(MAP.lock().gather(0, &mut found), 3);
 /// assert_eq!(&found[..3], &[(5, Some(one)), (6, None), (7, Some(one))]);

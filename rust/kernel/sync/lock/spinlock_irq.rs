@@ -66,6 +66,9 @@ unsafe impl super::Backend for SpinLockIrqBackend {
     type State = bindings::spinlock_t;
     type GuardState = IrqState;
 
+    /// # Safety
+    ///
+    /// As [`super::Backend::init`]: `ptr` valid for writes, `name` and `key` for reads forever.
     #[inline]
     unsafe fn init(
         ptr: *mut Self::State,
@@ -77,6 +80,9 @@ unsafe impl super::Backend for SpinLockIrqBackend {
         unsafe { bindings::__spin_lock_init(ptr, name, key) }
     }
 
+    /// # Safety
+    ///
+    /// As [`super::Backend::lock`]: the lock at `ptr` is initialised.
     #[inline]
     unsafe fn lock(ptr: *mut Self::State) -> Self::GuardState {
         // SAFETY: The safety requirements of this function ensure that `ptr` points to an
@@ -84,6 +90,9 @@ unsafe impl super::Backend for SpinLockIrqBackend {
         IrqState::Saved(unsafe { bindings::spin_lock_irqsave(ptr) })
     }
 
+    /// # Safety
+    ///
+    /// As [`super::Backend::unlock`]: the caller owns the lock, taken as `guard_state` says.
     #[inline]
     unsafe fn unlock(ptr: *mut Self::State, guard_state: &Self::GuardState) {
         match *guard_state {
