@@ -122,11 +122,11 @@ impl<T> Slot<T> {
 /// assert_eq!(MAP.lock().replace(5, Slot::Entry(one))?, Slot::Empty);
 /// assert_eq!(MAP.lock().get(5), Some(one));
 ///
-/// // Entries come back in order; keys without a pointer are passed over.
+/// // Entries come back in order; empty keys are passed over.
 /// assert_eq!(MAP.lock().replace(6, Slot::Empty)?, Slot::Entry(one));
 /// let mut found = [(0, None); 4];
-/// assert_eq!(MAP.lock().gather(0, &mut found), 3);
-/// assert_eq!(&found[..3], &[(5, Some(one)), (6, None), (7, Some(one))]);
+/// assert_eq!(MAP.lock().gather(0, &mut found), 2);
+/// assert_eq!(&found[..2], &[(5, Some(one)), (7, Some(one))]);
 ///
 /// // A full range.
 /// let full = MAP.with_preload(|| MAP.lock().alloc(5..=7, Slot::Empty));
@@ -264,8 +264,8 @@ impl<T> IdrGuard<'_, T> {
         Slot::from_raw(unsafe { bindings::idr_find(self.idr(), key as c_ulong) }).entry()
     }
 
-    /// Fills `out` with the taken keys from `from` on, in order, in one walk of the tree, each
-    /// with its pointer if it holds one; returns how many.
+    /// Fills `out` with the entries whose keys are `from` or more, in order, in one walk of the
+    /// tree, empty keys passed over; returns how many.
     pub fn gather(&self, from: u64, out: &mut [(u32, Option<NonNull<T>>)]) -> usize {
         const CHUNK: usize = 32;
         let Ok(start) = c_ulong::try_from(from) else {
