@@ -43,6 +43,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <dirent.h>
+#include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -277,6 +278,56 @@ static long long list_proc_walk(void)
 	return n;
 }
 
+/* Mainline's namespace ABI (nsrs has it; stock 6.12 does not). */
+#define NS_GET_ID _IOR(0xb7, 13, unsigned long long)
+#define NR_LISTNS 470
+#define FD_NSFS_ROOT -10003
+#define FILEID_NSFS 0xf1
+
+struct listns_req {
+	unsigned int size, spare;
+	unsigned long long ns_id;
+	unsigned int ns_type, spare2;
+	unsigned long long user_ns_id;
+};
+
+static unsigned long long listed[20000];
+
+/* Every namespace's id by listns(), in pages of page ids. */
+static long long list_listns(size_t page)
+{
+	struct listns_req req = { .size = sizeof(req) };
+	long long n = 0;
+	long got;
+
+	do {
+		got = syscall(NR_LISTNS, &req, listed, page, 0);
+		if (got < 0)
+			break;	/* ENOENT: nothing after the last page */
+		n += got;
+		if (got)
+			req.ns_id = listed[got - 1];
+	} while ((size_t)got == page);
+	return n;
+}
+
+static long long list_listns64(void)
+{
+	return list_listns(64);
+}
+
+static long long list_listns_all(void)
+{
+	return list_listns(sizeof(listed) / sizeof(listed[0]));
+}
+
+static int have_listns(void)
+{
+	struct listns_req req = { .size = sizeof(req) };
+
+	return syscall(NR_LISTNS, &req, listed, 1, 0) >= 0;
+}
+
 /* The samples tool, without process counts: cost in the namespaces only. */
 static long long list_lsns(void)
 {
@@ -340,6 +391,16 @@ static void hold_namespaces(int *held, int m)
 	}
 }
 
+/* Whether a listing method's kernel interface (or file) is there. */
+static int available(const char *needs)
+{
+	if (!needs)
+		return 1;
+	if (!strcmp(needs, "listns"))
+		return have_listns();
+	return !access(needs, F_OK);
+}
+
 static void enumeration_workloads(int argc, char **argv)
 {
 	static const int tasks[] = { 100, 1000 }, spaces[] = { 100, 1000, 10000 };
@@ -351,6 +412,8 @@ static void enumeration_workloads(int argc, char **argv)
 		{ "procns", list_proc_namespaces, "/proc/namespaces" },
 		{ "walk", list_proc_walk, NULL },
 		{ "lsns", list_lsns, "/bin/nsrs-lsns" },
+		{ "listns64", list_listns64, "listns" },
+		{ "listnsall", list_listns_all, "listns" },
 	};
 	struct rlimit nofile = { 20000, 20000 };
 	size_t t, s, k;
@@ -385,7 +448,7 @@ static void enumeration_workloads(int argc, char **argv)
 					 tasks[t], spaces[s]);
 				if (!wanted(argc, argv, name) && !wanted(argc, argv, "enum"))
 					continue;
-				if (methods[k].needs && access(methods[k].needs, F_OK))
+				if (!available(methods[k].needs))
 					continue;
 				measure(name, round_enumerate, (void *)methods[k].list, 0);
 			}
@@ -480,6 +543,94 @@ static int open_or_die(const char *path)
  * A pid and a net namespace other than ours, held by fds, for setns().  A
  * pid namespace can be opened once it has an init: a child that waits.
  */
+/* An ns file's id, by NS_GET_ID: OPS ioctls. */
+static long long round_ns_get_id(void *arg)
+{
+	int fd = *(int *)arg;
+	unsigned long long id;
+	long long start = now_ns();
+	int i;
+
+	for (i = 0; i < OPS; i++)
+		if (ioctl(fd, NS_GET_ID, &id))
+			die("NS_GET_ID");
+	return now_ns() - start;
+}
+
+struct ns_handle {
+	unsigned int handle_bytes;
+	int handle_type;
+	unsigned char f_handle[16];
+};
+
+/* A namespace reopened from its file handle, then closed: OPS times. */
+static long long round_handle_open_close(void *arg)
+{
+	struct ns_handle *h = arg;
+	long long start = now_ns();
+	int i;
+
+	for (i = 0; i < OPS; i++) {
+		int fd = open_by_handle_at(FD_NSFS_ROOT, (struct file_handle *)h, O_RDONLY);
+
+		if (fd < 0)
+			die("open_by_handle_at");
+		close(fd);
+	}
+	return now_ns() - start;
+}
+
+/* The same namespace opened by its name in /proc/namespaces, then closed. */
+static long long round_procns_open_close(void *arg)
+{
+	const char *path = arg;
+	long long start = now_ns();
+	int i;
+
+	for (i = 0; i < OPS; i++) {
+		int fd = open(path, O_RDONLY);
+
+		if (fd < 0)
+			die(path);
+		close(fd);
+	}
+	return now_ns() - start;
+}
+
+/*
+ * The mainline ABI's paths, where the kernel has them: NS_GET_ID, and
+ * reopening the network namespace by file handle against by its name in
+ * /proc/namespaces.
+ */
+static void nsid_workloads(int argc, char **argv)
+{
+	static struct ns_handle handle;
+	static char path[96];
+	char target[64];
+	int fd = open_or_die("/proc/self/ns/net"), mnt_id;
+	unsigned long long id;
+	ssize_t len;
+
+	if (ioctl(fd, NS_GET_ID, &id))
+		goto out;	/* stock: no namespace ids */
+	if (wanted(argc, argv, "ns_get_id"))
+		measure("ns_get_id", round_ns_get_id, &fd, 0);
+	handle.handle_bytes = sizeof(handle.f_handle);
+	if (name_to_handle_at(fd, "", (struct file_handle *)&handle, &mnt_id, AT_EMPTY_PATH))
+		die("name_to_handle_at");
+	if (wanted(argc, argv, "handle_open_close_net"))
+		measure("handle_open_close_net", round_handle_open_close, &handle, 0);
+	len = readlink("/proc/self/ns/net", target, sizeof(target) - 1);
+	if (len < 0)
+		die("readlink");
+	target[len] = 0;
+	snprintf(path, sizeof(path), "/proc/namespaces/%s", target);
+	if (wanted(argc, argv, "procns_open_close_net") && !access(path, F_OK))
+		measure("procns_open_close_net", round_procns_open_close, path, 0);
+out:
+	close(fd);
+}
+
 static void setns_workloads(void)
 {
 	struct setns_pair pid_pair = { .type = CLONE_NEWPID };
@@ -548,6 +699,7 @@ int main(int argc, char **argv)
 		measure("open_ns_net_after_drop_caches", round_open_after_drop, NULL, 0);
 	if (wanted(argc, argv, "setns_pid") || wanted(argc, argv, "setns_net"))
 		setns_workloads();
+	nsid_workloads(argc, argv);
 	enumeration_workloads(argc, argv);
 	return 0;
 }

@@ -114,6 +114,26 @@ def enum_summary(mean):
         a, b = mean("nsrs", f"enum_procns_N100_M{m}"), mean("nsrs", f"enum_procns_N1000_M{m}")
         if a and b:
             print(f"Flat in N at M = {m}: 10x the tasks costs {b / a:.2f}x.")
+    listns_summary(mean, walk, procns)
+
+
+def listns_summary(mean, walk, procns):
+    """The targets of listns(): against /proc/namespaces and the /proc walk, linear and flat."""
+    for method, pages in (("listnsall", "one call"), ("listns64", "pages of 64")):
+        full = mean("nsrs", f"enum_{method}_N1000_M1000")
+        if not full:
+            continue
+        print(f"listns() in {pages} at N = 1,000, M = 1,000: {full:.0f} instructions,"
+              f" {procns / full:.1f}x cheaper than /proc/namespaces (target: at least 10x),"
+              f" {walk / full:.0f}x cheaper than the /proc walk (target: at least 500x).")
+        small, big = mean("nsrs", f"enum_{method}_N1000_M1000"), mean("nsrs", f"enum_{method}_N1000_M10000")
+        if small and big:
+            print(f"  linear in M: 10x the namespaces costs {big / small:.2f}x;", end="")
+        a, b = mean("nsrs", f"enum_{method}_N100_M1000"), mean("nsrs", f"enum_{method}_N1000_M1000")
+        if a and b:
+            print(f" flat in N: 10x the tasks costs {b / a:.2f}x.")
+        else:
+            print()
 
 
 def write_plot(path, mean, workloads):

@@ -2,9 +2,10 @@
 
 //! The initial namespaces: fixed inode numbers the rest of the component relies on.
 //!
-//! nsfs gives each initial namespace a fixed inode number (`PROC_*_INIT_INO`) and every other
-//! namespace one from the proc inode allocator; userspace compares `st_ino` of `/proc/<pid>/ns/*`
-//! files against them.
+//! nsfs gives each initial namespace a fixed inode number (`PROC_*_INIT_INO`; with nsrs, as in
+//! mainline since 6.18, also `NET_NS_INIT_INO` and `MNT_NS_INIT_INO`) and every other namespace
+//! one from the proc inode allocator; userspace compares `st_ino` of `/proc/<pid>/ns/*` files
+//! against them.
 
 use kernel::bindings;
 use kernel::ns::{NsCommon, NsType};
@@ -12,7 +13,8 @@ use kernel::prelude::*;
 
 /// Returns the inode number the initial namespace of `ns_type` has, if it has a fixed one.
 ///
-/// Mount and network namespaces get theirs at boot from the allocator.
+/// The initial mount and network namespaces take theirs when they are made (`init_mount_tree()`,
+/// `net_ns_net_init()`), after this is first used: they are not checked here.
 pub(crate) fn fixed_inum(ns_type: NsType) -> Option<u32> {
     Some(match ns_type {
         NsType::Ipc => bindings::PROC_IPC_INIT_INO,

@@ -16,14 +16,16 @@ use kernel::{
     error::{code::*, Result},
     ffi::{c_char, c_int, c_long, c_void},
     ns::{NsCommon, NsOperations},
+    ns::{PidNamespace, UserNamespace},
     prelude::*,
     types::ARef,
     vfs::{
-        Dentry, DentryOperations, DyingDentry, File, FileOperations, FileSystemType, KernMount,
-        Mount, PseudoFs, SeqFile, SuperOperations,
+        Dentry, DentryOperations, DyingDentry, ExportOperations, File, FileOperations,
+        FileSystemType, KernMount, Mount, PseudoFs, SeqFile, SuperOperations,
     },
 };
 
+mod handle;
 mod ioctl;
 pub(crate) mod name;
 pub(crate) mod stash;
@@ -75,6 +77,9 @@ static NS_FILE_OPS: FileOperations = FileOperations::new::<Nsfs>();
 
 static NSFS_TYPE: FileSystemType<Nsfs> = FileSystemType::new();
 
+/// The export operations of nsfs: ns files as file handles ([`handle`]).
+static NSFS_EXPORT_OPS: ExportOperations = ExportOperations::new::<Nsfs>();
+
 static NSFS_MNT: KernMount<Nsfs> = KernMount::new();
 
 /// Returns the internal mount, which [`nsfs_init`] made before anything could ask for it.
@@ -95,12 +100,39 @@ fn namespace_of(dentry: &Dentry) -> Result<&NsCommon> {
 /// of the component's set-up is done here too.
 #[no_mangle]
 pub extern "C" fn nsfs_init() {
-    if NSFS_MNT.mount(&NSFS_TYPE, true).is_err() {
+    if NSFS_MNT
+        .mount(&NSFS_TYPE, true, Some(&NSFS_EXPORT_OPS))
+        .is_err()
+    {
         panic!("can't set nsfs up\n");
     }
     crate::late_init();
 }
 kernel::c_prototype!(nsfs_init());
+
+/// Fills `path` with the root of nsfs, counted: the anchor `open_by_handle_at(2)` uses for
+/// `FD_NSFS_ROOT`, so that the caller needs no ns file at hand.
+///
+/// # Safety
+///
+/// `path` must be valid for writes.
+#[no_mangle]
+pub unsafe extern "C" fn nsfs_get_root(path: *mut bindings::path) {
+    // `nsfs_init()` mounted nsfs at boot, or panicked.
+    if let Some(root) = NSFS_MNT.root() {
+        // SAFETY: The caller guarantees `path` is writable; it takes over the counts.
+        unsafe { root.into_raw(path) };
+    }
+}
+kernel::c_prototype!(nsfs_get_root(_));
+
+/// Whether the caller may see every namespace, not only those it is in: a task of the initial
+/// pid namespace with `CAP_SYS_ADMIN` over the initial user namespace (`may_see_all_namespaces()`,
+/// 7.0's rule for walking, listing and opening by handle).
+pub(crate) fn may_see_all_namespaces() -> bool {
+    PidNamespace::current_is_init()
+        && UserNamespace::current_capable_in_init_noaudit(bindings::CAP_SYS_ADMIN)
+}
 
 /// Converts a result to the `int` C callers expect: 0 or a negative errno.
 fn to_c_int(res: Result) -> c_int {

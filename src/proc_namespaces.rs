@@ -11,10 +11,10 @@
 //! not visible) is `ENOENT`. Following an entry (`open(2)`, `stat(2)`) needs `CAP_SYS_ADMIN`
 //! over the user namespace that governs it (`EACCES` otherwise); listing and `readlink` do not.
 //!
-//! Entries come from the [`registry`](crate::registry). The directory is a procfs entry, so a
+//! Entries come from the [`nstree`](crate::nstree). The directory is a procfs entry, so a
 //! procfs mounted with `subset=pid` does not have it.
 
-use crate::{nsfs, registry};
+use crate::{nsfs, nstree};
 use kernel::{
     bindings,
     error::{
@@ -47,7 +47,7 @@ static LINK_DOPS: LinkDentryOperations<ProcNamespaces> = LinkDentryOperations::n
 /// Positions 0 and 1 are `.` and `..`; an entry's is its inode number plus this.
 const FIRST_POS: i64 = 2;
 
-/// How many entries `readdir` takes from the registry per hold of its lock.
+/// How many entries `readdir` takes from the namespace tree per hold of its lock.
 const BATCH: usize = 16;
 
 impl LinkDir for ProcNamespaces {
@@ -118,12 +118,12 @@ fn emit(ctx: &mut DirContext, ops: &NsOperations, inum: u32) -> bool {
 }
 
 /// `readdir` for a procfs instance of the initial user namespace, which sees everything: the
-/// registry's live entries, in batches of one hold of its lock each, without references.
+/// tree's live entries, in batches of one hold of its lock each, without references.
 fn iterate_all(ctx: &mut DirContext, mut from: u64) -> Result {
     let empty: &'static NsOperations = kernel::ns::init_user_ns().operations();
     let mut batch = [(0u32, empty); BATCH];
     loop {
-        let (n, next) = registry::next_live_batch(from, &mut batch);
+        let (n, next) = nstree::next_live_batch(from, &mut batch);
         for &(inum, ops) in &batch[..n] {
             if !emit(ctx, ops, inum) {
                 return Ok(());
@@ -137,12 +137,12 @@ fn iterate_all(ctx: &mut DirContext, mut from: u64) -> Result {
 }
 
 /// `readdir` for any other instance: each entry is taken with a reference, to find its owner
-/// safely; references are dropped (which may sleep) and names copied out after the registry's
+/// safely; references are dropped (which may sleep) and names copied out after the tree's
 /// lock is released.
 fn iterate_visible(ctx: &mut DirContext, mut from: u64, viewer: &UserNamespace) -> Result {
     let mut batch: [Option<(u32, ARef<NsCommon>)>; BATCH] = Default::default();
     loop {
-        let (n, next) = registry::next_batch(from, &mut batch);
+        let (n, next) = nstree::next_batch(from, &mut batch);
         for entry in batch[..n].iter_mut() {
             let Some((inum, ns)) = entry.take() else {
                 continue;
@@ -160,7 +160,7 @@ fn iterate_visible(ctx: &mut DirContext, mut from: u64, viewer: &UserNamespace) 
 
 /// The live namespace numbered `inum` if its type's operations pass `is_type`, counted.
 fn find(inum: u32, is_type: impl Fn(&NsOperations) -> bool) -> Option<ARef<NsCommon>> {
-    registry::get(inum).filter(|ns| is_type(ns.operations()))
+    nstree::get(inum).filter(|ns| is_type(ns.operations()))
 }
 
 /// The user namespace that governs `ns`: its owner, or itself for a user namespace.

@@ -23,6 +23,7 @@
 #include <net/net_namespace.h>
 #include <linux/proc_ns.h>
 #include <linux/rcupdate.h>
+#include <linux/uaccess.h>
 
 unsigned int rust_helper_ns_common_count(const struct ns_common *ns)
 {
@@ -47,40 +48,6 @@ struct user_namespace *rust_helper_current_user_ns(void)
 void rust_helper_idr_init(struct idr *idr)
 {
 	idr_init(idr);
-}
-
-/*
- * The entries of an IDR (with base 0) from id @start on, up to @n of them,
- * in one walk of the tree: idr_get_next_ul()'s loop, continued.  The caller
- * holds the IDR's lock.
- */
-unsigned int rust_helper_nsrs_idr_gather(struct idr *idr, unsigned long start,
-					 unsigned long *ids, void **entries,
-					 unsigned int n)
-{
-	struct radix_tree_iter iter;
-	void __rcu **slot;
-	unsigned int i = 0;
-
-	if (!n)
-		return 0;
-	radix_tree_for_each_slot(slot, &idr->idr_rt, &iter, start) {
-		void *entry = rcu_dereference_raw(*slot);
-
-		if (!entry)
-			continue;
-		if (xa_is_internal(entry)) {
-			if (slot != &idr->idr_rt.xa_head && !xa_is_retry(entry))
-				break;
-			slot = radix_tree_iter_retry(&iter);
-			continue;
-		}
-		ids[i] = iter.index;
-		entries[i] = entry;
-		if (++i == n)
-			break;
-	}
-	return i;
 }
 
 void rust_helper_idr_preload_end(void)
@@ -149,6 +116,34 @@ unsigned int rust_helper_nsrs_nsproxy_new_namespaces(struct nsproxy *nsp,
 	if ((flags & CLONE_NEWTIME) && nsp->time_ns_for_children)
 		out[n++] = &nsp->time_ns_for_children->ns;
 	return n;
+}
+
+/*
+ * The namespaces the current task is in, one of each type, as the
+ * ns_common each embeds: those of its nsproxy, with its active pid and time
+ * namespaces in place of those for its children, and its user namespace
+ * last.  Null where there is none (an exiting task).
+ */
+void rust_helper_nsrs_current_namespaces(struct ns_common **out)
+{
+	struct nsproxy *nsp = current->nsproxy;
+	struct pid_namespace *pid_ns = task_active_pid_ns(current);
+	unsigned int i;
+
+	for (i = 0; i < 8; i++)
+		out[i] = NULL;
+	if (nsp) {
+		rust_helper_nsrs_nsproxy_namespaces(nsp, out);
+		out[6] = nsp->time_ns ? &nsp->time_ns->ns : NULL;
+	}
+	out[3] = pid_ns ? &pid_ns->ns : NULL;
+	out[7] = &current_user_ns()->ns;
+}
+
+/* access_ok(), for a Rust caller that checks a whole user buffer first. */
+bool rust_helper_access_ok(const void __user *addr, unsigned long size)
+{
+	return access_ok(addr, size);
 }
 
 #include "nsrs_pid.c"

@@ -18,6 +18,7 @@ use crate::{
 use core::ptr::{addr_of, addr_of_mut, NonNull};
 
 pub mod current;
+mod id_tree;
 mod mnt;
 mod ops;
 mod pid;
@@ -27,6 +28,7 @@ pub mod reaper;
 pub mod sysctl;
 mod user;
 
+pub use id_tree::{IdTree, IdTreeIter};
 pub use mnt::MntNamespace;
 pub use ops::{GetFn, GetParentFn, InstallFn, NsOperations, OwnerFn, PutFn};
 pub use pid::{
@@ -179,7 +181,7 @@ impl NsCommon {
     ///
     /// `ptr` must point to the `ns_common` of a namespace that is set up, with a non-null `ops`,
     /// and whose memory is not freed for the duration of the call, whatever its count: for
-    /// example an entry of the registry of namespaces, read with the registry's lock held, which
+    /// example an entry of the namespace tree, read with the tree's lock held, which
     /// a namespace's removal from it, done before the namespace is freed, waits for.
     #[inline]
     pub unsafe fn try_get(ptr: NonNull<Self>) -> Option<ARef<Self>> {
@@ -196,6 +198,43 @@ impl NsCommon {
         // operations as the caller guarantees: the `ARef` takes it over. The initial pid
         // namespace is never freed, and `dec_ref` does not drop a count on it either.
         Some(unsafe { ARef::from_raw(ptr) })
+    }
+
+    /// Returns whether the namespace at `ptr`, of operations `ops`, is owned by `owner` (for a
+    /// user namespace: is its child): compares addresses only, for a listing that takes no
+    /// reference.
+    ///
+    /// # Safety
+    ///
+    /// As for [`NsCommon::peek_live`]; `ops` must be the namespace's operations.
+    #[inline]
+    pub unsafe fn peek_is_owned_by(
+        ptr: NonNull<Self>,
+        ops: &NsOperations,
+        owner: &UserNamespace,
+    ) -> bool {
+        let Some(owner_of) = ops.owner_fn() else {
+            return false;
+        };
+        // SAFETY: The caller guarantees that the memory is not freed for the call; `->owner` only
+        // reads the pointer to the owning user namespace, set before the namespace was entered
+        // anywhere and never changed, whatever the count.
+        let found = unsafe { owner_of(Self::raw_of(ptr)) };
+        core::ptr::eq(found, owner.as_raw_user_ns())
+    }
+
+    /// Returns the operations of the namespace at `ptr`, whatever its count: static, valid
+    /// afterwards. No `&NsCommon` is made (see [`NsCommon::try_get`]).
+    ///
+    /// # Safety
+    ///
+    /// As for [`NsCommon::peek_live`].
+    #[inline]
+    pub unsafe fn peek_ops(ptr: NonNull<Self>) -> &'static NsOperations {
+        // SAFETY: The caller guarantees the memory is not freed for the duration of the call,
+        // and `ops` never changes once the namespace is set up, so the read races with no write;
+        // the caller guarantees it is non-null: the static operations of the namespace's type.
+        unsafe { NsOperations::from_raw((*Self::raw_of(ptr)).ops) }
     }
 
     /// Returns the operations of the namespace at `ptr` if its count is not zero: a snapshot,
@@ -376,6 +415,27 @@ impl NsCommon {
     pub unsafe fn set_inum(&self, inum: u32) {
         // SAFETY: The caller guarantees that nothing else reads or writes the namespace.
         unsafe { (*self.as_raw()).inum = inum };
+    }
+
+    /// Returns the namespace's 64-bit id: unique across all types and never reused while the
+    /// kernel runs; 0 while it has none yet (see [`NsCommon::set_id`]).
+    #[inline]
+    pub fn id(&self) -> u64 {
+        // SAFETY: By the type invariants the namespace is alive; the id is set before the
+        // namespace is visible to anyone but its creator and never changes after.
+        unsafe { (*self.as_raw()).ns_id }
+    }
+
+    /// Gives the namespace at `ns` its id.
+    ///
+    /// # Safety
+    ///
+    /// `ns` must point to a namespace that has no id yet and that nobody else can reach, or an
+    /// initial namespace, at boot, before anything reads its id.
+    #[inline]
+    pub unsafe fn set_id(ns: NonNull<Self>, id: u64) {
+        // SAFETY: The caller guarantees that nothing else reads or writes the id.
+        unsafe { (*Self::raw_of(ns)).ns_id = id };
     }
 
     /// Returns the type of the namespace, or `None` if its operations carry no `CLONE_NEW*` flag

@@ -15,6 +15,7 @@ use crate::{error::Error, ffi::c_long};
 use crate::{prelude::*, str::CStr, types::ForeignOwnable};
 
 mod dentry;
+mod export;
 mod file;
 mod inode;
 mod link_dir;
@@ -24,6 +25,7 @@ mod stash;
 mod super_block;
 
 pub use dentry::{Dentry, DyingDentry, NewDentry, StashedDentry};
+pub use export::{Export, ExportOperations};
 pub use file::{FdReservation, File, OwnedFile};
 pub use inode::{Inode, NewInode};
 pub use link_dir::{

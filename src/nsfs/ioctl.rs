@@ -7,9 +7,8 @@
 //! by their number alone, whatever their type and size bits, as the C code does: the size tells
 //! which version of `struct mnt_ns_info` the caller knows.
 
-use super::{namespace_of, stash::path_of};
+use super::{may_see_all_namespaces, namespace_of, stash::path_of};
 use kernel::{
-    bindings,
     error::{code::*, Result},
     ffi::c_long,
     ioctl::{_IO, _IOC_NR, _IOC_SIZE, _IOR},
@@ -30,6 +29,8 @@ const NS_GET_PID_FROM_PIDNS: u32 = _IOR::<i32>(NSIO, 0x6);
 const NS_GET_TGID_FROM_PIDNS: u32 = _IOR::<i32>(NSIO, 0x7);
 const NS_GET_PID_IN_PIDNS: u32 = _IOR::<i32>(NSIO, 0x8);
 const NS_GET_TGID_IN_PIDNS: u32 = _IOR::<i32>(NSIO, 0x9);
+/// Mainline's (6.18): the namespace's 64-bit id, of any type.
+const NS_GET_ID: u32 = _IOR::<u64>(NSIO, 13);
 
 /// Numbers of the extensible commands, `_IOR(NSIO, nr, struct mnt_ns_info)`.
 const NR_MNT_GET_INFO: u32 = 10;
@@ -59,6 +60,7 @@ pub(crate) fn ns_ioctl(ns: &NsCommon, cmd: u32, arg: usize) -> Result<c_long> {
             let mnt = ns.as_mnt_ns().ok_or(EINVAL)?;
             put_user(arg, &mnt.id().to_ne_bytes())
         }
+        NS_GET_ID => put_user(arg, &ns.id().to_ne_bytes()),
         NS_GET_PID_FROM_PIDNS
         | NS_GET_TGID_FROM_PIDNS
         | NS_GET_PID_IN_PIDNS
@@ -74,10 +76,7 @@ pub(crate) fn ns_ioctl(ns: &NsCommon, cmd: u32, arg: usize) -> Result<c_long> {
 /// pid namespace with `CAP_SYS_ADMIN` over the initial user namespace.
 fn may_use(cmd: u32) -> bool {
     match _IOC_NR(cmd) {
-        NR_MNT_GET_NEXT | NR_MNT_GET_PREV => {
-            PidNamespace::current_is_init()
-                && UserNamespace::current_capable_in_init_noaudit(bindings::CAP_SYS_ADMIN)
-        }
+        NR_MNT_GET_NEXT | NR_MNT_GET_PREV => may_see_all_namespaces(),
         _ => true,
     }
 }

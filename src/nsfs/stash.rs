@@ -37,15 +37,30 @@ pub(crate) fn path_of(ns: ARef<NsCommon>) -> Result<Path> {
     new_path(mnt, ns)
 }
 
+/// Returns the nsfs dentry of `ns`, counted, consuming the reference as [`path_of`] does: for
+/// a file handle, which the VFS opens on the mount it was given.
+pub(crate) fn dentry_of(ns: ARef<NsCommon>) -> Result<ARef<Dentry>> {
+    let mnt = mount()?;
+    match stashed(&ns) {
+        Some(dentry) => Ok(dentry),
+        None => new_stashed(mnt, ns),
+    }
+}
+
 /// The slow path of [`path_of`], out of line so that the fast one inlines into its callers.
 fn new_path(mnt: &Mount<Nsfs>, ns: ARef<NsCommon>) -> Result<Path> {
+    Ok(Path::new(mnt, new_stashed(mnt, ns)?))
+}
+
+/// Makes a dentry for `ns` and stashes it, or returns the one another opener stashed first.
+fn new_stashed(mnt: &Mount<Nsfs>, ns: ARef<NsCommon>) -> Result<ARef<Dentry>> {
     let ns_ptr = NonNull::from(&*ns);
     let dentry = new_dentry(mnt.super_block(), ns)?;
     // SAFETY: The reference that was `ns` is now the new inode's, which `dentry` holds until
     // it is dropped, after the last use of `ns` (in `install`). Kept rather than read back
     // from the dentry, which would check for an inode and data known to be there.
     let ns = unsafe { ns_ptr.as_ref() };
-    Ok(Path::new(mnt, install(ns, dentry)))
+    Ok(install(ns, dentry))
 }
 
 /// The fast path: the stashed dentry, if there is one that is not dying.

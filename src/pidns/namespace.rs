@@ -60,7 +60,7 @@ fn create(user_ns: &UserNamespace, parent: &PidNamespace) -> Result<ARef<NsCommo
     // Numbered and entered here, set up, rather than found again in the new nsproxy by
     // `create_new_namespaces()`: a failure later in that function drops it, which takes it out.
     // SAFETY: `ns` is the only reference to a namespace nobody else can reach yet, unnumbered.
-    unsafe { crate::registry::number_and_enter(&ns)? };
+    unsafe { crate::nstree::number_and_enter(&ns)? };
     Ok(ns)
 }
 
@@ -131,8 +131,9 @@ pub unsafe extern "C" fn put_pid_ns(ns: *mut bindings::pid_namespace) {
 }
 kernel::c_prototype!(put_pid_ns(_));
 
-/// Releases a namespace whose count reached zero: its number (and with it its registry entry)
-/// and IDR freed now, its memory after an RCU grace period (lookups may still be reading it).
+/// Releases a namespace whose count reached zero: its number (and with it its place in the
+/// namespace tree) and IDR freed now, its memory after an RCU grace period (lookups may still be
+/// reading it).
 fn destroy(ns: DeadPidNamespace) {
     ns.release(delayed_free);
 }

@@ -112,3 +112,38 @@ pub fn exit(code: i64) -> ! {
     // SAFETY: Ends the current task.
     unsafe { bindings::do_exit(code as _) }
 }
+
+/// The namespaces the current task is in, one of each type: to tell by address whether a
+/// namespace is one of them (`current_in_namespace()` in later kernels). A snapshot: only the
+/// task itself changes them, and it is busy here.
+///
+/// # Examples
+///
+/// ```
+/// use core::ptr::NonNull;
+/// use kernel::ns::{self, current::CurrentNamespaces};
+///
+/// // A kernel thread or test runs in the initial user and pid namespaces.
+/// let current = CurrentNamespaces::get();
+/// assert!(current.contains(NonNull::from(ns::init_user_ns())));
+/// ```
+pub struct CurrentNamespaces([*mut bindings::ns_common; 8]);
+
+impl CurrentNamespaces {
+    /// Takes the snapshot.
+    #[inline]
+    pub fn get() -> Self {
+        let mut out = [core::ptr::null_mut(); 8];
+        // SAFETY: The helper writes 8 pointers, the 8 elements of `out`; the current task is
+        // valid while it runs.
+        unsafe { bindings::nsrs_current_namespaces(out.as_mut_ptr()) };
+        Self(out)
+    }
+
+    /// Whether the namespace at `ns` is one the current task is in: compares addresses only.
+    #[inline]
+    pub fn contains(&self, ns: core::ptr::NonNull<super::NsCommon>) -> bool {
+        let raw = ns.as_ptr().cast::<bindings::ns_common>();
+        self.0.iter().any(|&mine| core::ptr::eq(mine, raw))
+    }
+}

@@ -56,6 +56,19 @@ impl NsOperations {
         unsafe { CStr::from_char_ptr(self.0.real_ns_name) }
     }
 
+    /// Returns the `CLONE_NEW*` flag of the type (`NS_GET_NSTYPE`, and a type's bit in the masks
+    /// of `listns(2)`).
+    #[inline]
+    pub fn clone_flag(&self) -> u32 {
+        self.0.type_ as u32
+    }
+
+    /// Returns `->owner`.
+    #[inline]
+    pub(super) fn owner_fn(&self) -> Option<OwnerFn> {
+        self.0.owner
+    }
+
     /// Returns the namespace of this type that `task` is in (`->get`), counted; `None` when the
     /// task has none any more (it is exiting).
     ///

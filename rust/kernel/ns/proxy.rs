@@ -84,6 +84,18 @@ impl NsProxy {
         namespaces
     }
 
+    /// Returns the addresses of the namespaces the nsproxy holds, in the order of
+    /// [`NsProxy::namespaces`]: null where there is none, and possibly of a namespace without
+    /// operations or still being set up. Only for comparing addresses.
+    #[inline]
+    pub fn addresses(&self) -> [*const bindings::ns_common; 7] {
+        let mut out = [core::ptr::null_mut(); 7];
+        // SAFETY: The nsproxy is valid (type invariants); the helper writes 7 pointers, the 7
+        // elements of `out`.
+        unsafe { bindings::nsrs_nsproxy_namespaces(self.0.get(), out.as_mut_ptr()) };
+        out.map(|p| p.cast_const())
+    }
+
     /// Calls `f` on each namespace of the nsproxy that the `CLONE_NEW*` bits of `flags` stand
     /// for, in the order of [`NsProxy::namespaces`]: those `create_new_namespaces(flags)` made.
     /// Stops at the first error, and returns it.

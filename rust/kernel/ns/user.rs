@@ -5,7 +5,7 @@
 //! C header: [`include/linux/user_namespace.h`](srctree/include/linux/user_namespace.h).
 
 use super::NsCommon;
-use crate::bindings;
+use crate::{bindings, types::ARef};
 
 /// A user namespace.
 ///
@@ -65,6 +65,15 @@ impl UserNamespace {
         // it holds the instance's pid namespace, which holds its user namespace, for at least
         // as long as the superblock, and so the inode, lives.
         Some(unsafe { Self::from_raw(bindings::nsrs_procfs_user_ns(sb)) })
+    }
+
+    /// Returns the current task's user namespace (`current_user_ns()`), counted.
+    #[inline]
+    pub fn current() -> ARef<NsCommon> {
+        // SAFETY: `current_user_ns()` is the user namespace of the current task's credentials,
+        // which hold it while the task runs, at least until this returns.
+        let user = unsafe { Self::from_raw(bindings::current_user_ns()) };
+        ARef::from(user.as_common())
     }
 
     /// Whether this is the initial user namespace.

@@ -6,7 +6,7 @@
 //! [`include/linux/pseudo_fs.h`](srctree/include/linux/pseudo_fs.h) and
 //! [`include/linux/mount.h`](srctree/include/linux/mount.h).
 
-use super::PseudoFs;
+use super::{ExportOperations, PseudoFs};
 use crate::ffi::c_int;
 use crate::{
     bindings,
@@ -132,18 +132,41 @@ impl<F: PseudoFs> KernMount<F> {
     }
 
     /// Mounts `fs_type` internally (`kern_mount()`); with `bindable`, its files may be bind
-    /// mounted by userspace (the superblock loses `SB_NOUSER`).
-    pub fn mount(&self, fs_type: &'static FileSystemType<F>, bindable: bool) -> Result {
+    /// mounted by userspace (the superblock loses `SB_NOUSER`); with `export`, they may be
+    /// encoded as file handles and opened from them.
+    pub fn mount(
+        &self,
+        fs_type: &'static FileSystemType<F>,
+        bindable: bool,
+        export: Option<&'static ExportOperations>,
+    ) -> Result {
         // SAFETY: `fs_type` is a static filesystem type of `F`.
         let mnt = from_err_ptr(unsafe { bindings::kern_mount(fs_type.0.get()) })?;
-        if bindable {
-            // SAFETY: The superblock was just made; nothing can look at its flags before the
-            // mount is published below.
-            unsafe { (*(*mnt).mnt_sb).s_flags &= !SB_NOUSER };
+        // SAFETY: The superblock was just made; nothing can look at its flags or export
+        // operations before the mount is published below. A pseudo-filesystem's context cannot
+        // pass export operations in 6.12 (`pseudo_fs_context` has no `eops`): they are set here,
+        // as `fill_super()` would.
+        unsafe {
+            let sb = (*mnt).mnt_sb;
+            if bindable {
+                (*sb).s_flags &= !SB_NOUSER;
+            }
+            if let Some(export) = export {
+                (*sb).s_export_op = export.as_raw();
+            }
         }
         // INVARIANT: A kern_mount()ed mount is valid until kern_unmount(), which is never called.
         self.0.store(mnt, Ordering::Release);
         Ok(())
+    }
+
+    /// Returns the root of the mount, counted (`path_get()`), as the anchor of file handles
+    /// that need no file of the filesystem open (`FD_NSFS_ROOT`).
+    pub fn root(&self) -> Option<super::Path> {
+        let mnt = self.get()?;
+        // SAFETY: The mount is valid forever, and so is its root dentry, which it holds.
+        let root = unsafe { super::Dentry::from_raw((*mnt.as_raw()).mnt_root) };
+        Some(super::Path::new(mnt, root.into()))
     }
 
     /// Returns the mount, if [`KernMount::mount`] succeeded.

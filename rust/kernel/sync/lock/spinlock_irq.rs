@@ -8,8 +8,12 @@
 //!
 //! C header: [`include/linux/spinlock.h`](srctree/include/linux/spinlock.h)
 
-use super::{Guard, Lock};
-use crate::{bindings, ffi::c_ulong};
+use super::{Backend, Guard, Lock};
+use crate::{bindings, ffi::c_ulong, str::CStr, sync::LockClassKey, types::Opaque};
+use core::{
+    cell::UnsafeCell,
+    ops::{Deref, DerefMut},
+};
 
 /// Creates a [`SpinLockIrq`] initialiser with the given name and a newly-created lock class.
 ///
@@ -122,5 +126,103 @@ impl<T: ?Sized> SpinLockIrq<T> {
         unsafe { bindings::spin_lock_irq(self.state.get()) };
         // SAFETY: The lock was just acquired, with interrupts enabled before.
         unsafe { Guard::new(self, IrqState::Enabled) }
+    }
+}
+
+/// A [`SpinLockIrq`] and the data it guards, for a `static`: the kernel crate's locks are
+/// initialised in place, which a `static` cannot be, so this one is made uninitialised by a
+/// `const` constructor and initialised once, at boot, before any use.
+///
+/// # Examples
+///
+/// ```
+/// use kernel::sync::lock::spinlock_irq::StaticSpinLockIrq;
+///
+/// // SAFETY: `init` is called below, before any other use.
+/// static COUNTER: StaticSpinLockIrq<u32> = unsafe { StaticSpinLockIrq::new(0) };
+///
+/// // SAFETY: Called once, before any other use: nothing else refers to `COUNTER`.
+/// unsafe { COUNTER.init(kernel::c_str!("counter"), kernel::static_lock_class!()) };
+/// *COUNTER.lock() += 1;
+/// assert_eq!(*COUNTER.lock(), 1);
+/// ```
+///
+/// # Invariants
+///
+/// Once [`StaticSpinLockIrq::init`] has been called, as [`StaticSpinLockIrq::new`]'s caller
+/// guarantees before any other use, `lock` is an initialised spinlock, and `data` is only reached
+/// with it held.
+pub struct StaticSpinLockIrq<T> {
+    lock: Opaque<bindings::spinlock_t>,
+    data: UnsafeCell<T>,
+}
+
+// SAFETY: `data` is only reached with the lock held (type invariants), by one thread at a time,
+// which may be any thread: `T: Send` is all that needs.
+unsafe impl<T: Send> Sync for StaticSpinLockIrq<T> {}
+
+impl<T> StaticSpinLockIrq<T> {
+    /// Creates the lock, not yet initialised, holding `data`.
+    ///
+    /// # Safety
+    ///
+    /// [`StaticSpinLockIrq::init`] must be called before any other method.
+    pub const unsafe fn new(data: T) -> Self {
+        Self {
+            lock: Opaque::uninit(),
+            data: UnsafeCell::new(data),
+        }
+    }
+
+    /// Initialises the lock, in the lock class `key` under `name`.
+    ///
+    /// # Safety
+    ///
+    /// Must be called once, before any other method and with no concurrent use.
+    pub unsafe fn init(&'static self, name: &'static CStr, key: &'static LockClassKey) {
+        // SAFETY: The caller guarantees that nothing else uses the lock yet; its memory is valid
+        // and never moves (`'static`); `name` and `key` live forever.
+        unsafe { SpinLockIrqBackend::init(self.lock.get(), name.as_char_ptr(), key.as_ptr()) };
+    }
+
+    /// Acquires the lock, saving the interrupt state and restoring it on release.
+    #[inline]
+    pub fn lock(&'static self) -> StaticGuard<T> {
+        // SAFETY: The lock is initialised and never moves (type invariants); the `()` it holds
+        // carries nothing: what it protects, `data`, is only reached through the guard.
+        let lock = unsafe { SpinLockIrq::<()>::from_raw(self.lock.get()) };
+        StaticGuard {
+            data: &self.data,
+            _guard: lock.lock(),
+        }
+    }
+}
+
+/// A [`StaticSpinLockIrq`], held. Not `Send`: the lock is released by the context that took it.
+///
+/// # Invariants
+///
+/// `_guard` holds the lock that guards `data`.
+pub struct StaticGuard<T: 'static> {
+    data: &'static UnsafeCell<T>,
+    _guard: Guard<'static, (), SpinLockIrqBackend>,
+}
+
+impl<T> Deref for StaticGuard<T> {
+    type Target = T;
+
+    #[inline]
+    fn deref(&self) -> &T {
+        // SAFETY: The lock that guards `data` is held (type invariants), so nobody else reaches it.
+        unsafe { &*self.data.get() }
+    }
+}
+
+impl<T> DerefMut for StaticGuard<T> {
+    #[inline]
+    fn deref_mut(&mut self) -> &mut T {
+        // SAFETY: The lock that guards `data` is held (type invariants), and the guard is borrowed
+        // mutably, so this is the only reference.
+        unsafe { &mut *self.data.get() }
     }
 }
