@@ -11,6 +11,8 @@
  *   nsspin newpid                    clone(CLONE_NEWPID) + exit + wait
  *   nsspin open                      open + close of /proc/self/ns/net, held
  *   nsspin opendrop                  the same after dropping the dentry cache
+ *   nsspin listns                    listns() of every namespace, 100 uts
+ *                                    namespaces held, in one call
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -55,6 +57,18 @@ int main(int argc, char **argv)
 			if (fd < 0) { perror("open"); return 1; }
 			close(fd);
 		}
+	}
+	if (!strcmp(w, "listns")) {
+		static unsigned long long ids[1024];
+		struct { unsigned int size, spare; unsigned long long ns_id;
+			 unsigned int ns_type, spare2; unsigned long long user_ns_id; } req = { .size = 32 };
+		for (int i = 0; i < 100; i++)
+			if (unshare(CLONE_NEWUTS) || open("/proc/self/ns/uts", O_RDONLY) < 0) {
+				perror("unshare"); return 1;
+			}
+		printf("SPIN-START %s\n", w); fflush(stdout);
+		for (;;)
+			if (syscall(470, &req, ids, 1024, 0) < 100) { perror("listns"); return 1; }
 	}
 	if (!strcmp(w, "newpid")) {
 		printf("SPIN-START %s\n", w); fflush(stdout);

@@ -30,7 +30,7 @@ use kernel::{
     ns::{current::CurrentNamespaces, NsCommon, NsOperations, NsType, UserNamespace},
     types::ARef,
     uaccess::{UserPtr, UserSlice},
-    user_struct::{access_ok, copy_struct_from_user},
+    user_struct::{access_ok, copy_struct_from_user, copy_u64s_to_user},
 };
 
 /// The size of the first `struct ns_id_req` (`NS_ID_REQ_SIZE_VER0`).
@@ -118,6 +118,7 @@ impl Walk {
     /// # Safety
     ///
     /// As for [`NsCommon::peek_live`]: the namespace's memory is not freed for the call.
+    #[inline]
     unsafe fn holds(&self, ptr: NonNull<NsCommon>, ops: &NsOperations) -> bool {
         match self {
             Walk::All => true,
@@ -180,17 +181,11 @@ fn listns(req: UserPtr, ids: UserPtr, nr: usize, flags: c_uint) -> Result<usize>
         }
     };
     let mut written = 0;
-    let mut page = [0u64; 32];
+    let mut page = [0u64; nstree::ID_BATCH];
     while written < nr {
         let want = (nr - written).min(page.len());
         let (n, next) = nstree::ids_from(from, &mut page[..want], keep);
-        let mut bytes = [0u8; 32 * 8];
-        for (chunk, id) in bytes.chunks_exact_mut(8).zip(&page[..n]) {
-            chunk.copy_from_slice(&id.to_ne_bytes());
-        }
-        UserSlice::new(ids + written * 8, n * 8)
-            .writer()
-            .write_slice(&bytes[..n * 8])?;
+        copy_u64s_to_user(ids + written * 8, &page[..n])?;
         written += n;
         match next {
             Some(next) => from = next,

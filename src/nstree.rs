@@ -386,8 +386,12 @@ pub(crate) fn find(id: u64) -> Option<ARef<NsCommon>> {
 /// How far a batch got: the position (inode number or id) to go on from, or the end.
 pub(crate) type Next = Option<u64>;
 
-/// How many entries a batch takes per hold of the lock.
+/// How many entries a batch of `/proc/namespaces` takes per hold of the lock.
 const BATCH: usize = 32;
+
+/// How many ids a batch of `listns()` takes per hold of the lock: 64 ids are read in about as
+/// many instructions as one entry of `/proc/namespaces` is formatted in.
+pub(crate) const ID_BATCH: usize = 64;
 
 /// Fills `out` with what `take` makes of the entered namespaces from inode number `from` on,
 /// in order, under one hold of the lock (`take` is called with it held, and skips an entry by
@@ -450,7 +454,7 @@ pub(crate) fn ids_from(
     out: &mut [u64],
     keep: impl Fn(NonNull<NsCommon>, &'static NsOperations) -> bool,
 ) -> (usize, Next) {
-    let want = out.len().min(BATCH);
+    let want = out.len().min(ID_BATCH);
     let tree = lock();
     let mut n = 0;
     let mut seen = 0;

@@ -53,3 +53,13 @@ pub fn copy_struct_from_user(out: &mut [u8], addr: UserPtr, usize: usize) -> Res
         .reader()
         .read_slice(&mut out[..common])
 }
+
+/// Copies `values` to user address `addr` (`copy_to_user()` of the array): `EFAULT` if it
+/// cannot all be written.
+pub fn copy_u64s_to_user(addr: UserPtr, values: &[u64]) -> Result {
+    let len = core::mem::size_of_val(values);
+    // SAFETY: The bytes of `values` are valid for reads for `len` bytes and live as long as the
+    // borrow; a `u64` has no padding, so every byte is initialised, and `u8` has no alignment.
+    let bytes = unsafe { core::slice::from_raw_parts(values.as_ptr().cast::<u8>(), len) };
+    UserSlice::new(addr, len).writer().write_slice(bytes)
+}

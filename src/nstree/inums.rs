@@ -77,9 +77,23 @@ pub(super) enum TakeError {
 /// - `slots` holds at least [`FIRST_DYNAMIC_KEY`] slots once [`InumTable::grow`] first ran;
 ///   those keys are never free.
 /// - The free keys are exactly those chained from `free`, each once.
+/// - Bit `key` of `entered` is set exactly when slot `key` is [`Slot::Entry`]; `entered` has a
+///   word for every 64 slots.
 pub(super) struct InumTable {
     slots: KVVec<Slot>,
+    entered: KVVec<u64>,
     free: u32,
+}
+
+/// The storage of a grown table, allocated before the lock is taken ([`InumTable::spare`]).
+pub(super) struct Spare {
+    slots: KVVec<Slot>,
+    entered: KVVec<u64>,
+}
+
+/// The word of `entered` that key `key`'s bit is in, and the bit.
+const fn bit_of(key: usize) -> (usize, u64) {
+    (key / 64, 1 << (key % 64))
 }
 
 // SAFETY: The table only keeps the addresses of namespaces, which are not tied to a thread, and
@@ -91,11 +105,13 @@ impl InumTable {
     pub(super) const fn new() -> Self {
         Self {
             slots: KVVec::new(),
+            entered: KVVec::new(),
             free: NO_KEY,
         }
     }
 
     /// Takes a free dynamic key, the last freed, leaving it [`Slot::Taken`].
+    #[inline]
     pub(super) fn take(&mut self) -> core::result::Result<u32, TakeError> {
         if self.free != NO_KEY {
             let key = self.free;
@@ -103,6 +119,7 @@ impl InumTable {
                 unreachable!("the chain of free keys holds free keys only");
             };
             self.free = next;
+            // A free slot is no entry: its bit is clear already.
             self.slots[key as usize] = Slot::Taken;
             return Ok(key);
         }
@@ -113,24 +130,31 @@ impl InumTable {
         }
     }
 
-    /// Makes a table for [`InumTable::grow`] with room for `slots` slots. May sleep.
-    pub(super) fn spare(slots: usize) -> Result<KVVec<Slot>> {
-        Ok(KVVec::with_capacity(slots, GFP_KERNEL)?)
+    /// Makes the storage for [`InumTable::grow`], with room for `slots` slots. May sleep.
+    pub(super) fn spare(slots: usize) -> Result<Spare> {
+        Ok(Spare {
+            slots: KVVec::with_capacity(slots, GFP_KERNEL)?,
+            entered: KVVec::with_capacity(slots.div_ceil(64), GFP_KERNEL)?,
+        })
     }
 
-    /// Moves the slots into `spare`, if it is larger than the table and the table has no free
-    /// key (another thread may have grown it in between), and chains the new slots as free.
-    /// Returns the table that is no longer used, to be freed once the lock is released.
-    pub(super) fn grow(&mut self, mut spare: KVVec<Slot>) -> KVVec<Slot> {
-        let (len, room) = (self.slots.len(), spare.capacity());
-        if self.free != NO_KEY || room <= len {
+    /// Moves the table into `spare`, if it is larger and the table has no free key (another
+    /// thread may have grown it in between), and chains the new slots as free. Returns the
+    /// storage that is no longer used, to be freed once the lock is released.
+    pub(super) fn grow(&mut self, mut spare: Spare) -> Spare {
+        let (len, room) = (self.slots.len(), spare.slots.capacity());
+        if self.free != NO_KEY || room <= len || spare.entered.capacity() * 64 < room {
             return spare;
         }
-        // Fits without allocating: `room` is larger.
-        let _ = spare.extend_from_slice(&self.slots, GFP_ATOMIC);
+        // Nothing below allocates: `spare` has room for all of it.
+        let _ = spare.slots.extend_from_slice(&self.slots, GFP_ATOMIC);
+        let _ = spare.entered.extend_from_slice(&self.entered, GFP_ATOMIC);
+        while spare.entered.len() < room.div_ceil(64) {
+            let _ = spare.entered.push(0, GFP_ATOMIC);
+        }
         let first_new = len.max(FIRST_DYNAMIC_KEY as usize);
-        while spare.len() < first_new {
-            let _ = spare.push(Slot::Taken, GFP_ATOMIC);
+        while spare.slots.len() < first_new {
+            let _ = spare.slots.push(Slot::Taken, GFP_ATOMIC);
         }
         // Chain the new keys, which are all the free ones, smallest first.
         for key in first_new..room {
@@ -139,30 +163,48 @@ impl InumTable {
             } else {
                 NO_KEY
             };
-            let _ = spare.push(Slot::Free(next), GFP_ATOMIC);
+            let _ = spare.slots.push(Slot::Free(next), GFP_ATOMIC);
         }
         if first_new < room {
             self.free = first_new as u32;
         }
-        core::mem::replace(&mut self.slots, spare)
+        Spare {
+            slots: core::mem::replace(&mut self.slots, spare.slots),
+            entered: core::mem::replace(&mut self.entered, spare.entered),
+        }
+    }
+
+    /// Sets or clears the bit of `key` in `entered`, as its slot becomes an entry or stops being one.
+    #[inline]
+    fn mark_entered(&mut self, key: usize, entered: bool) {
+        let (word, bit) = bit_of(key);
+        if let Some(word) = self.entered.get_mut(word) {
+            if entered {
+                *word |= bit;
+            } else {
+                *word &= !bit;
+            }
+        }
     }
 
     /// What `key` holds; `None` beyond the table.
+    #[inline]
     pub(super) fn get(&self, key: u32) -> Option<Slot> {
         self.slots.get(key as usize).copied()
     }
 
     /// Enters the namespace at `ns` under `key`, which must be taken, empty or holding `ns`
     /// already; `ENOENT` otherwise (free, or beyond the table).
+    #[inline]
     pub(super) fn fill(&mut self, key: u32, ns: NonNull<NsCommon>) -> Result<Slot> {
         let slot = self.slots.get_mut(key as usize).ok_or(ENOENT)?;
-        match *slot {
-            Slot::Free(_) => Err(ENOENT),
-            old => {
-                *slot = Slot::Entry(ns);
-                Ok(old)
-            }
+        let old = *slot;
+        if let Slot::Free(_) = old {
+            return Err(ENOENT);
         }
+        *slot = Slot::Entry(ns);
+        self.mark_entered(key as usize, true);
+        Ok(old)
     }
 
     /// Makes the entered `key` taken, not entered, again.
@@ -170,40 +212,73 @@ impl InumTable {
         let slot = self.slots.get_mut(key as usize)?;
         if let Slot::Entry(_) = *slot {
             *slot = Slot::Taken;
+            self.mark_entered(key as usize, false);
         }
         Some(())
     }
 
     /// Frees `key`, returning what it held; `None`, and nothing done, if it was not taken.
+    #[inline]
     pub(super) fn free(&mut self, key: u32) -> Option<Slot> {
         let dynamic = key >= FIRST_DYNAMIC_KEY;
         let slot = self.slots.get_mut(key as usize)?;
         let old = *slot;
-        if matches!(old, Slot::Free(_)) {
-            return None;
-        }
-        if dynamic {
-            *slot = Slot::Free(self.free);
-            self.free = key;
-        } else {
+        match old {
+            Slot::Free(_) => return None,
             // A fixed number stays taken: it is its initial namespace's alone.
-            *slot = Slot::Taken;
+            _ if !dynamic => *slot = Slot::Taken,
+            _ => {
+                *slot = Slot::Free(self.free);
+                self.free = key;
+            }
+        }
+        if let Slot::Entry(_) = old {
+            self.mark_entered(key as usize, false);
         }
         Some(old)
     }
 
-    /// The entered namespaces from key `from` on, in the order of keys, with their keys.
-    pub(super) fn entries_from(
-        &self,
-        from: u32,
-    ) -> impl Iterator<Item = (u32, NonNull<NsCommon>)> + '_ {
-        let from = (from as usize).min(self.slots.len());
-        self.slots[from..]
-            .iter()
-            .zip(from as u32..)
-            .filter_map(|(slot, key)| match *slot {
-                Slot::Entry(ns) => Some((key, ns)),
-                _ => None,
-            })
+    /// The entered namespaces from key `from` on, in the order of keys, with their keys: a
+    /// walk of `entered`, a word (64 keys) at a time, so that what it costs follows the
+    /// namespaces entered, not the size of the table.
+    pub(super) fn entries_from(&self, from: u32) -> Entries<'_> {
+        let from = from as usize;
+        let (word, _) = bit_of(from);
+        let bits = self
+            .entered
+            .get(word)
+            .map_or(0, |w| w & (!0u64 << (from % 64)));
+        Entries {
+            table: self,
+            word,
+            bits,
+        }
+    }
+}
+
+/// The entered namespaces of an [`InumTable`], in the order of keys.
+pub(super) struct Entries<'a> {
+    table: &'a InumTable,
+    /// The word of `entered` that `bits` is what is left of.
+    word: usize,
+    bits: u64,
+}
+
+impl Iterator for Entries<'_> {
+    type Item = (u32, NonNull<NsCommon>);
+
+    #[inline]
+    fn next(&mut self) -> Option<Self::Item> {
+        while self.bits == 0 {
+            self.word += 1;
+            self.bits = *self.table.entered.get(self.word)?;
+        }
+        let key = self.word * 64 + self.bits.trailing_zeros() as usize;
+        self.bits &= self.bits - 1;
+        match self.table.slots.get(key) {
+            Some(&Slot::Entry(ns)) => Some((key as u32, ns)),
+            // `entered` and `slots` are kept in step (type invariants).
+            _ => None,
+        }
     }
 }

@@ -57,6 +57,33 @@ fn the_table_grows_and_numbers_stay_distinct() {
     }
 }
 
+/// A table of its own: entries come in the order of keys, and only those entered.
+fn entries_follow_what_is_entered() {
+    let mut table = InumTable::new();
+    let Ok(spare) = InumTable::spare(256) else {
+        kunit_case_assert!(false);
+        return;
+    };
+    drop(table.grow(spare));
+    let mut keys = [0u32; 200];
+    for key in keys.iter_mut() {
+        *key = table.take().unwrap_or(0);
+    }
+    let ns = NonNull::from(ns::init_user_ns());
+    let (a, b, c) = (keys[3], keys[70], keys[150]);
+    for key in [c, a, b] {
+        kunit_case_assert!(table.fill(key, ns) == Ok(Slot::Taken));
+    }
+    kunit_case_assert!(table.free(b) == Some(Slot::Entry(ns)));
+    let mut found = table.entries_from(0).map(|(key, _)| key);
+    kunit_case_assert!(found.next() == Some(a.min(c)));
+    kunit_case_assert!(found.next() == Some(a.max(c)));
+    kunit_case_assert!(found.next().is_none());
+    kunit_case_assert!(table.entries_from(a.min(c) + 1).count() == 1);
+    let _ = table.fill_taken(a);
+    kunit_case_assert!(table.entries_from(0).count() == 1);
+}
+
 fn initial_namespaces_have_fixed_ids_and_numbers() {
     let pid = find(initial_id(NsType::Pid));
     kunit_case_assert!(pid.is_some_and(|ns| ns.inum() == bindings::PROC_PID_INIT_INO));
@@ -86,6 +113,7 @@ kunit_suite!(
         numbers_are_dynamic_distinct_and_taken,
         a_freed_number_is_handed_out_first,
         the_table_grows_and_numbers_stay_distinct,
+        entries_follow_what_is_entered,
         initial_namespaces_have_fixed_ids_and_numbers,
         ids_come_in_order_and_new_ones_are_larger,
     ]

@@ -54,6 +54,7 @@ impl IdTree {
     /// `ns` must point to a namespace whose id is set and does not change while it is in the
     /// tree, which is in no tree, and whose memory stays valid until [`IdTree::remove`] takes it
     /// out of this one.
+    #[inline]
     pub unsafe fn insert(&mut self, ns: NonNull<NsCommon>) -> bool {
         let node = node_of(ns);
         // SAFETY: The caller guarantees that the namespace's memory is valid.
@@ -83,6 +84,7 @@ impl IdTree {
     /// # Safety
     ///
     /// `ns` must be in this tree.
+    #[inline]
     pub unsafe fn remove(&mut self, ns: NonNull<NsCommon>) {
         // SAFETY: The caller guarantees `ns` is in this tree, whose nodes are valid (type
         // invariants); the tree is ours to change.
@@ -90,6 +92,7 @@ impl IdTree {
     }
 
     /// The namespace with id `id`, if it is in the tree.
+    #[inline]
     pub fn find(&self, id: u64) -> Option<NonNull<NsCommon>> {
         self.first_at(id).filter(|&ns| {
             // SAFETY: Found in the tree, so valid (type invariants).
@@ -98,6 +101,7 @@ impl IdTree {
     }
 
     /// The namespace with the smallest id at or above `id`, if any.
+    #[inline]
     pub fn first_at(&self, id: u64) -> Option<NonNull<NsCommon>> {
         let mut node = self.root.rb_node;
         let mut best = core::ptr::null_mut();
@@ -116,38 +120,82 @@ impl IdTree {
     }
 
     /// The namespaces with ids at or above `id`, in order, with their ids.
+    #[inline]
     pub fn iter_from(&self, id: u64) -> IdTreeIter<'_> {
-        IdTreeIter {
+        let mut iter = IdTreeIter {
             _tree: self,
-            next: self.first_at(id).and_then(|ns| NonNull::new(node_of(ns))),
+            stack: [core::ptr::null_mut(); MAX_DEPTH],
+            depth: 0,
+        };
+        let mut node = self.root.rb_node;
+        // SAFETY: `node` follows child pointers from the root, all valid (type invariants).
+        unsafe {
+            while !node.is_null() {
+                if id_of_node(node) >= id {
+                    iter.push(node);
+                    node = (*node).rb_left;
+                } else {
+                    node = (*node).rb_right;
+                }
+            }
         }
+        iter
     }
 }
 
-/// An iterator over an [`IdTree`], in the order of ids.
+/// How deep a red-black tree of fewer than 2^32 nodes may go: twice the log of the number of
+/// nodes, at most.
+const MAX_DEPTH: usize = 64;
+
+/// An iterator over an [`IdTree`], in the order of ids: an in-order walk with a stack of the
+/// nodes still to visit, which costs a few loads a step where `rb_next()` climbs back up
+/// through parents.
 ///
 /// # Invariants
 ///
-/// `next`, if any, is a node of the tree, which is borrowed and so does not change.
+/// `stack[..depth]` are nodes of the tree, which is borrowed and so does not change: the next
+/// node is on top, and each one's right subtree has not been visited.
 pub struct IdTreeIter<'a> {
     _tree: &'a IdTree,
-    next: Option<NonNull<bindings::rb_node>>,
+    stack: [*mut bindings::rb_node; MAX_DEPTH],
+    depth: usize,
+}
+
+impl IdTreeIter<'_> {
+    /// Pushes `node`, a node of the tree. The stack cannot overflow: a tree of fewer than 2^32
+    /// nodes is at most [`MAX_DEPTH`] deep, and the stack holds one node per level at most.
+    #[inline]
+    fn push(&mut self, node: *mut bindings::rb_node) {
+        if let Some(slot) = self.stack.get_mut(self.depth) {
+            *slot = node;
+            self.depth += 1;
+        }
+    }
 }
 
 impl Iterator for IdTreeIter<'_> {
     type Item = (u64, NonNull<NsCommon>);
 
+    #[inline]
     fn next(&mut self) -> Option<Self::Item> {
-        let node = self.next?;
-        // SAFETY: `node` is a node of the tree, which does not change while borrowed (type
-        // invariants); so is its successor, if any.
-        let (id, next) = unsafe { (id_of_node(node.as_ptr()), bindings::rb_next(node.as_ptr())) };
-        self.next = NonNull::new(next);
-        Some((id, ns_of(node)))
+        self.depth = self.depth.checked_sub(1)?;
+        let node = self.stack[self.depth];
+        // SAFETY: `node` and the nodes below it are nodes of the tree, which does not change
+        // while borrowed (type invariants).
+        unsafe {
+            let mut child = (*node).rb_right;
+            while !child.is_null() {
+                self.push(child);
+                child = (*child).rb_left;
+            }
+            let id = id_of_node(node);
+            Some((id, ns_of(NonNull::new_unchecked(node))))
+        }
     }
 }
 
 /// The node of the namespace at `ns`: only an address computation.
+#[inline]
 fn node_of(ns: NonNull<NsCommon>) -> *mut bindings::rb_node {
     let raw = ns.as_ptr().cast::<u8>();
     raw.wrapping_add(offset_of!(bindings::ns_common, ns_tree_node))
@@ -155,6 +203,7 @@ fn node_of(ns: NonNull<NsCommon>) -> *mut bindings::rb_node {
 }
 
 /// The namespace whose node is at `node`: only an address computation.
+#[inline]
 fn ns_of(node: NonNull<bindings::rb_node>) -> NonNull<NsCommon> {
     let raw = node
         .as_ptr()
@@ -171,6 +220,7 @@ fn ns_of(node: NonNull<bindings::rb_node>) -> NonNull<NsCommon> {
 /// # Safety
 ///
 /// `node` must be the `ns_tree_node` of a namespace whose memory is valid.
+#[inline]
 unsafe fn id_of_node(node: *mut bindings::rb_node) -> u64 {
     let ns = ns_of(
         // SAFETY: The caller guarantees a valid node, which is not null.

@@ -42,12 +42,18 @@
 #ifndef FD_NSFS_ROOT
 #define FD_NSFS_ROOT -10003
 #endif
+#ifndef FILEID_NSFS
 #define FILEID_NSFS 0xf1
+#endif
 #ifndef SO_NETNS_COOKIE
 #define SO_NETNS_COOKIE 71
 #endif
+#ifndef LISTNS_CURRENT_USER
 #define LISTNS_CURRENT_USER 0xffffffffffffffffULL
+#endif
+#ifndef NS_ID_REQ_SIZE_VER0
 #define NS_ID_REQ_SIZE_VER0 32
+#endif
 
 /* The largest fixed id: the initial namespaces have 1 to 8. */
 #define NS_LAST_INIT_ID 8

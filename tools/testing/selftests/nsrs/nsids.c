@@ -11,6 +11,7 @@
 #define _GNU_SOURCE
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <linux/mount.h>
 
 #include "../kselftest_harness.h"
 #include "deadline.h"
@@ -145,7 +146,42 @@ TEST(net_cookie_is_the_id)
 	ASSERT_EQ(0, wait_ok(pid));
 }
 
-/* A mount namespace's id (NS_GET_MNTNS_ID, NS_MNT_GET_INFO) is its id. */
+#ifndef __NR_statmount
+#define __NR_statmount 457
+#endif
+#ifndef __NR_listmount
+#define __NR_listmount 458
+#endif
+
+/*
+ * The mount namespace statmount(2) says the first mount listmount(2) finds
+ * in the mount namespace of id id is in; 0 on failure.
+ */
+static __u64 statmount_ns_id(__u64 id)
+{
+	struct mnt_id_req req = {
+		.size = sizeof(req),
+		.mnt_id = LSMT_ROOT,
+		.mnt_ns_id = id,
+	};
+	struct statmount sm = { 0 };
+	__u64 mnt;
+
+	if (syscall(__NR_listmount, &req, &mnt, 1, 0) != 1)
+		return 0;
+	req.mnt_id = mnt;
+	req.param = STATMOUNT_MNT_NS_ID;
+	req.mnt_ns_id = 0;
+	if (syscall(__NR_statmount, &req, &sm, sizeof(sm), 0) ||
+	    !(sm.mask & STATMOUNT_MNT_NS_ID))
+		return 0;
+	return sm.mnt_ns_id;
+}
+
+/*
+ * A mount namespace's id (NS_GET_MNTNS_ID, NS_MNT_GET_INFO, listmount(2)'s
+ * and statmount(2)'s mnt_ns_id) is its id.
+ */
 TEST(mount_namespace_id_is_the_id)
 {
 	struct mnt_ns_info info = { 0 };
@@ -160,6 +196,7 @@ TEST(mount_namespace_id_is_the_id)
 	ASSERT_EQ(0, ioctl(fd, NS_MNT_GET_INFO, &info));
 	EXPECT_EQ(ns_id_of_fd(fd), mnt_id);
 	EXPECT_EQ(mnt_id, info.mnt_ns_id);
+	EXPECT_EQ(mnt_id, statmount_ns_id(mnt_id));
 	close(fd);
 
 	pid = fork();
@@ -172,7 +209,9 @@ TEST(mount_namespace_id_is_the_id)
 		fd = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
 		if (fd < 0 || ioctl(fd, NS_GET_MNTNS_ID, &mine))
 			_exit(2);
-		_exit(mine == ns_id_of_fd(fd) && mine > mnt_id ? 0 : 3);
+		if (statmount_ns_id(mine) != mine)
+			_exit(3);
+		_exit(mine == ns_id_of_fd(fd) && mine > mnt_id ? 0 : 4);
 	}
 	ASSERT_EQ(0, wait_ok(pid));
 }
