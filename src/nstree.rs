@@ -314,7 +314,7 @@ pub unsafe extern "C" fn ns_tree_gen_id(ns: *mut bindings::ns_common) -> u64 {
 /// its id ([`ns_tree_gen_id`]): only compares addresses, and reads `ops`.
 fn initial_type(ns: *const bindings::ns_common) -> Option<NsType> {
     let [mnt, .., net, _] = NsProxy::init().addresses();
-    if core::ptr::eq(ns, net) {
+    if core::ptr::eq(ns, net.cast_const()) {
         return Some(NsType::Net);
     }
     // SAFETY: The caller of `ns_tree_gen_id` guarantees a namespace being set up, whose `ops`
@@ -404,23 +404,34 @@ fn batch_by_inum<T>(
     let from = from
         .saturating_sub(u64::from(INUM_BASE))
         .min(u64::from(u32::MAX)) as u32;
-    let want = out.len().min(BATCH);
     let tree = lock();
-    let mut n = 0;
-    let mut seen = 0;
-    let mut last = None;
-    for (key, ptr) in tree.by_inum.entries_from(from).take(want) {
+    let (n, last) = collect(tree.by_inum.entries_from(from), BATCH, out, |key, ptr| {
+        take(inum_of(key), ptr)
+    });
+    (n, last.map(|key| u64::from(inum_of(key)) + 1))
+}
+
+/// Fills `out` with what `take` makes of the first `want` (at most) of `entries`, skipping
+/// those it returns `None` for; returns how many, and the position of the last entry seen if
+/// there were `want` of them (more may follow).
+#[inline]
+fn collect<P: Copy, T>(
+    entries: impl Iterator<Item = (P, NonNull<NsCommon>)>,
+    want: usize,
+    out: &mut [T],
+    take: impl Fn(P, NonNull<NsCommon>) -> Option<T>,
+) -> (usize, Option<P>) {
+    let want = out.len().min(want);
+    let (mut n, mut seen, mut last) = (0, 0, None);
+    for (pos, ptr) in entries.take(want) {
         seen += 1;
-        last = Some(key);
-        if let Some(item) = take(inum_of(key), ptr) {
+        last = Some(pos);
+        if let Some(item) = take(pos, ptr) {
             out[n] = item;
             n += 1;
         }
     }
-    let next = last
-        .filter(|_| seen == want)
-        .map(|key| u64::from(inum_of(key)) + 1);
-    (n, next)
+    (n, last.filter(|_| seen == want))
 }
 
 /// Fills `out` with the live namespaces from inode number `from` on, counted, in order, under
@@ -454,22 +465,13 @@ pub(crate) fn ids_from(
     out: &mut [u64],
     keep: impl Fn(NonNull<NsCommon>, &'static NsOperations) -> bool,
 ) -> (usize, Next) {
-    let want = out.len().min(ID_BATCH);
     let tree = lock();
-    let mut n = 0;
-    let mut seen = 0;
-    let mut last = None;
-    for (id, ptr) in tree.by_id.iter_from(from).take(want) {
-        seen += 1;
-        last = Some(id);
+    let (n, last) = collect(tree.by_id.iter_from(from), ID_BATCH, out, |id, ptr| {
         // SAFETY: The lock is held, so the memory is not freed (see the module's documentation).
         let live = unsafe { NsCommon::peek_live(ptr) };
-        if live.is_some_and(|ops| keep(ptr, ops)) {
-            out[n] = id;
-            n += 1;
-        }
-    }
-    (n, last.filter(|_| seen == want).map(|id| id + 1))
+        live.is_some_and(|ops| keep(ptr, ops)).then_some(id)
+    });
+    (n, last.map(|id| id + 1))
 }
 
 /// Whether the first namespace at or above id `id` that `holds` holds is alive: `None` if there

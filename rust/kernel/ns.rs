@@ -253,14 +253,8 @@ impl NsCommon {
         // SAFETY: The caller guarantees the memory is not freed for the duration of the call;
         // the helper reads the count atomically (`refcount_read()`).
         let live = !Self::is_counted_raw(raw) || unsafe { bindings::ns_common_count(raw) } != 0;
-        if !live {
-            return None;
-        }
-        // SAFETY: The caller guarantees the memory is not freed for the duration of the call,
-        // and `ops` never changes once the namespace is set up, so the read races with no write;
-        // the caller guarantees it is non-null: it points to the static operations of the
-        // namespace's type.
-        Some(unsafe { NsOperations::from_raw((*raw).ops) })
+        // SAFETY: The caller guarantees what `peek_ops` requires, which is the same.
+        live.then(|| unsafe { Self::peek_ops(ptr) })
     }
 
     /// Returns the `ns_common` at `ptr` as a raw pointer, without making a reference to it: for

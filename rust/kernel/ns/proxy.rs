@@ -66,18 +66,15 @@ impl NsProxy {
     /// ```
     #[inline]
     pub fn namespaces(&self) -> [Option<&NsCommon>; 7] {
-        let mut out = [core::ptr::null_mut(); 7];
-        // SAFETY: The nsproxy is valid (type invariants); the helper writes 7 pointers, the 7
-        // elements of `out`, each null or the `ns_common` of one of the nsproxy's namespaces.
-        unsafe { bindings::nsrs_nsproxy_namespaces(self.0.get(), out.as_mut_ptr()) };
+        let out = self.addresses();
         // Indexed, not `map()` or an array iterator: those are not inlined everywhere, and this
         // is on the path of every `unshare(2)`.
         let mut namespaces = [None; 7];
         let mut i = 0;
         while i < namespaces.len() {
-            // SAFETY: Each pointer is null or a set-up namespace on which the nsproxy holds a
-            // count for as long as it lives (type invariants), so for as long as `self` is
-            // borrowed; those without operations are left out.
+            // SAFETY: Each address is null or that of the `ns_common` of a set-up namespace on
+            // which the nsproxy holds a count for as long as it lives (type invariants), so for
+            // as long as `self` is borrowed; those without operations are left out.
             namespaces[i] = unsafe { NsCommon::from_raw_with_ops(out[i]) };
             i += 1;
         }
@@ -86,14 +83,15 @@ impl NsProxy {
 
     /// Returns the addresses of the namespaces the nsproxy holds, in the order of
     /// [`NsProxy::namespaces`]: null where there is none, and possibly of a namespace without
-    /// operations or still being set up. Only for comparing addresses.
+    /// operations or still being set up (`init_net` at boot). For comparing addresses; only
+    /// [`NsProxy::namespaces`] turns them into references.
     #[inline]
-    pub fn addresses(&self) -> [*const bindings::ns_common; 7] {
+    pub fn addresses(&self) -> [*mut bindings::ns_common; 7] {
         let mut out = [core::ptr::null_mut(); 7];
         // SAFETY: The nsproxy is valid (type invariants); the helper writes 7 pointers, the 7
         // elements of `out`.
         unsafe { bindings::nsrs_nsproxy_namespaces(self.0.get(), out.as_mut_ptr()) };
-        out.map(|p| p.cast_const())
+        out
     }
 
     /// Calls `f` on each namespace of the nsproxy that the `CLONE_NEW*` bits of `flags` stand

@@ -26,15 +26,6 @@
 
 static __u64 ids[MAX_IDS];
 
-static int wait_ok(pid_t pid)
-{
-	int status;
-
-	if (waitpid(pid, &status, 0) != pid)
-		return -1;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
 /* Whether the kernel has listns(): ENOSYS without. */
 static bool kernel_has_listns(void)
 {

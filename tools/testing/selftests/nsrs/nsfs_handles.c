@@ -17,15 +17,6 @@
 #include "../kselftest_harness.h"
 #include "nsid.h"
 
-static int wait_ok(pid_t pid)
-{
-	int status;
-
-	if (waitpid(pid, &status, 0) != pid)
-		return -1;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
 /* Whether ns files can be encoded: EOPNOTSUPP without nsfs handles. */
 static bool kernel_has_nsfs_handles(void)
 {
@@ -246,10 +237,7 @@ TEST(open_flags_an_ns_file_refuses)
 	int fd;
 
 	SKIP_WITHOUT_HANDLES();
-	fd = open_self_ns("user");
-	ASSERT_GE(fd, 0);
-	ASSERT_EQ(0, ns_handle_of_fd(fd, &h));
-	close(fd);
+	ASSERT_EQ(0, ns_handle_of_self("user", &h));
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		EXPECT_EQ(-1, open_ns_handle(&h, cases[i].flags)) TH_LOG("%s", cases[i].name);
 		EXPECT_EQ(cases[i].err, errno) TH_LOG("%s", cases[i].name);
@@ -273,14 +261,9 @@ TEST(an_unprivileged_task_opens_what_it_is_in)
 
 	SKIP_WITHOUT_HANDLES();
 	for (i = 0; i < sizeof(ns_kinds) / sizeof(ns_kinds[0]); i++) {
-		int fd;
-
 		if (!ns_present(ns_kinds[i].name))
 			continue;
-		fd = open_self_ns(ns_kinds[i].name);
-		ASSERT_GE(fd, 0);
-		ASSERT_EQ(0, ns_handle_of_fd(fd, &initial[n++]));
-		close(fd);
+		ASSERT_EQ(0, ns_handle_of_self(ns_kinds[i].name, &initial[n++]));
 	}
 	pid = fork();
 	ASSERT_GE(pid, 0);
@@ -314,10 +297,8 @@ TEST(an_unprivileged_task_opens_what_it_is_in)
 
 			if (!ns_present(ns_kinds[i].name))
 				continue;
-			fd = open_self_ns(ns_kinds[i].name);
-			if (fd < 0 || ns_handle_of_fd(fd, &mine))
+			if (ns_handle_of_self(ns_kinds[i].name, &mine))
 				_exit(30 + i);
-			close(fd);
 			fd = open_ns_handle(&mine, O_RDONLY);
 			if (fd < 0)
 				_exit(40 + i);
@@ -337,14 +318,8 @@ TEST(root_of_a_child_pid_namespace_opens_only_its_own)
 
 	SKIP_WITHOUT_HANDLES();
 	SKIP_WITHOUT_NS("net");
-	fd = open_self_ns("net");
-	ASSERT_GE(fd, 0);
-	ASSERT_EQ(0, ns_handle_of_fd(fd, &net));
-	close(fd);
-	fd = open_self_ns("user");
-	ASSERT_GE(fd, 0);
-	ASSERT_EQ(0, ns_handle_of_fd(fd, &user));
-	close(fd);
+	ASSERT_EQ(0, ns_handle_of_self("net", &net));
+	ASSERT_EQ(0, ns_handle_of_self("user", &user));
 	ASSERT_EQ(0, unshare(CLONE_NEWPID));
 	pid = fork();
 	ASSERT_GE(pid, 0);

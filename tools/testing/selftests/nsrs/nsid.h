@@ -24,6 +24,7 @@
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <linux/types.h>
 #include <linux/nsfs.h>
@@ -81,6 +82,16 @@ struct nsfs_handle {
 		} fid;
 	};
 };
+
+/* The exit status of child pid, or 128 + the signal that killed it; -1 if not a child. */
+static inline int wait_ok(pid_t pid)
+{
+	int status;
+
+	if (waitpid(pid, &status, 0) != pid)
+		return -1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
 
 /* The fixed id and inode number of each type's initial namespace. */
 static inline __u64 initial_id(int flag)
@@ -184,6 +195,21 @@ static inline int ns_handle_of_fd(int fd, struct nsfs_handle *h)
 	h->handle_bytes = sizeof(h->bytes);
 	return name_to_handle_at(fd, "", (struct file_handle *)h, &mnt_id,
 				 AT_EMPTY_PATH);
+}
+
+/* Encodes /proc/self/ns/<name> as a handle; 0 or -1 (errno set). */
+static inline int ns_handle_of_self(const char *name, struct nsfs_handle *h)
+{
+	char path[64];
+	int fd, ret;
+
+	snprintf(path, sizeof(path), "/proc/self/ns/%s", name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	ret = ns_handle_of_fd(fd, h);
+	close(fd);
+	return ret;
 }
 
 /* A handle naming the namespace of id id alone. */

@@ -20,15 +20,6 @@
 /* namespace_churn: rounds stop by this share of the harness's timeout. */
 #define CHURN_MS 20000
 
-static int wait_ok(pid_t pid)
-{
-	int status;
-
-	if (waitpid(pid, &status, 0) != pid)
-		return -1;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
 /* The test runs in the initial namespaces: /proc/1/ns/ are the initial ones. */
 TEST(initial_namespaces_have_fixed_ids_and_inode_numbers)
 {
