@@ -132,14 +132,14 @@ impl Walk {
     }
 }
 
-/// The owning user namespace `user_ns_id` names: the caller's, or a live user namespace
+/// The owning user namespace `user_ns_id` names: the caller's, or a live, active user namespace
 /// (`EINVAL` if there is none with that id).
 fn owner(user_ns_id: u64) -> Result<ARef<NsCommon>> {
     if user_ns_id == LISTNS_CURRENT_USER {
         return Ok(UserNamespace::current());
     }
     nstree::find(user_ns_id)
-        .filter(|ns| ns.ns_type() == Some(NsType::User))
+        .filter(|ns| ns.ns_type() == Some(NsType::User) && nstree::active::is_active(ns))
         .ok_or(EINVAL)
 }
 
@@ -170,11 +170,11 @@ fn listns(req: UserPtr, ids: UserPtr, nr: usize, flags: c_uint) -> Result<usize>
     let mut from = match req.last {
         0 => 0,
         last => {
-            // The next namespace of the walk, visible or not, must be alive: else the caller has
-            // reached the end, or the namespace it would go on from is going away.
+            // The next namespace of the walk, visible or not, must be alive and active: else the
+            // caller has reached the end, or the namespace it would go on from is going away.
             // SAFETY: `nstree` calls us with the tree's lock held, so the memory is not freed.
             let holds = |ptr, ops| unsafe { walk.holds(ptr, ops) };
-            match nstree::first_is_live(last.saturating_add(1), holds) {
+            match nstree::first_is_active(last.saturating_add(1), holds) {
                 Some(true) => last + 1,
                 _ => return Err(ENOENT),
             }

@@ -4,8 +4,12 @@
 //!
 //! Every namespace that is opened gets one inode, numbered with the namespace's `inum`, and one
 //! dentry at a time, stashed in the namespace (`ns_common::stashed`, see [`stash`]). The inode
-//! owns a reference on the namespace, dropped when the inode is evicted; the dentry is deleted on
-//! its last `dput()`, so a namespace that nothing opens costs nothing here.
+//! owns a reference on the namespace and an active one ([`ActiveRef`]: an open or bind-mounted
+//! ns file keeps its namespace reachable), dropped when the inode is evicted; the dentry is
+//! deleted on its last `dput()`, so a namespace that nothing opens costs nothing here, and
+//! closing the last file of a namespace nobody else uses makes it inactive at once.
+//!
+//! [`ActiveRef`]: crate::nstree::active::ActiveRef
 //!
 //! The C side of the kernel reaches nsfs through the `extern "C"` functions below, declared in
 //! `include/linux/proc_ns.h`, `include/linux/proc_fs.h` and `fs/internal.h`;
@@ -18,7 +22,6 @@ use kernel::{
     ns::{NsCommon, NsOperations},
     ns::{PidNamespace, UserNamespace},
     prelude::*,
-    types::ARef,
     vfs::{
         Dentry, DentryOperations, DyingDentry, ExportOperations, File, FileOperations,
         FileSystemType, KernMount, Mount, PseudoFs, SeqFile, SuperOperations,
@@ -36,7 +39,7 @@ pub struct Nsfs;
 impl PseudoFs for Nsfs {
     const NAME: &'static CStr = c_str!("nsfs");
     const MAGIC: u32 = bindings::NSFS_MAGIC;
-    type InodeData = ARef<NsCommon>;
+    type InodeData = crate::nstree::active::ActiveRef;
 
     fn dentry_operations() -> &'static DentryOperations {
         &ns_dentry_operations

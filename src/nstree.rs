@@ -48,6 +48,7 @@
 //! Lookups take the lock: mainline's are lock-free under RCU, but it frees every type of
 //! namespace after a grace period, which 6.12's C does not (a UTS namespace is freed at once).
 
+pub mod active;
 mod inums;
 
 use core::{
@@ -194,6 +195,9 @@ fn add(ns: &NsCommon, id_from: IdFrom) -> Result {
         // the lock.
         unsafe { NsCommon::set_id(ptr, next_id()) };
     }
+    // SAFETY: As above: only its creator reaches it, which installs it (making it active) only
+    // once it is entered.
+    unsafe { NsCommon::init_active_count(ptr) };
     let _ = tree.by_inum.fill(key, ptr);
     // SAFETY: `ns` has its id, which never changes, and was in no tree (its key held none); it
     // leaves the tree when its number is freed, before its memory is.
@@ -219,7 +223,10 @@ fn add(ns: &NsCommon, id_from: IdFrom) -> Result {
 pub(crate) unsafe fn number_and_enter(ns: &NsCommon) -> Result {
     let ptr = NonNull::from(ns);
     // SAFETY: The caller guarantees that nobody else can reach `ns` yet.
-    unsafe { NsCommon::set_id(ptr, next_id()) };
+    unsafe {
+        NsCommon::set_id(ptr, next_id());
+        NsCommon::init_active_count(ptr);
+    }
     take_key_then(|tree, key| {
         // SAFETY: The caller guarantees that nobody else can reach `ns` yet: not until it is in
         // the tree, which the stores below, ordered after this one by the lock, make it.
@@ -457,7 +464,7 @@ pub(crate) fn next_live_batch(
     })
 }
 
-/// Fills `out` with the ids of the live namespaces from id `from` on that `keep` keeps, in
+/// Fills `out` with the ids of the live, active namespaces from id `from` on that `keep` keeps, in
 /// order, under one hold of the lock (`keep` is called with it held, on a namespace it must
 /// only peek at: see [`NsCommon::peek_live`]); returns how many, and where to go on from.
 pub(crate) fn ids_from(
@@ -469,15 +476,17 @@ pub(crate) fn ids_from(
     let (n, last) = collect(tree.by_id.iter_from(from), ID_BATCH, out, |id, ptr| {
         // SAFETY: The lock is held, so the memory is not freed (see the module's documentation).
         let live = unsafe { NsCommon::peek_live(ptr) };
-        live.is_some_and(|ops| keep(ptr, ops)).then_some(id)
+        // SAFETY: As above.
+        let listed = live.filter(|_| unsafe { active::peek_is_active(ptr) });
+        listed.is_some_and(|ops| keep(ptr, ops)).then_some(id)
     });
     (n, last.map(|id| id + 1))
 }
 
-/// Whether the first namespace at or above id `id` that `holds` holds is alive: `None` if there
-/// is none. `holds` is called with the lock held, on a namespace it must only peek at, whatever
-/// its count (see [`NsCommon::peek_ops`]).
-pub(crate) fn first_is_live(
+/// Whether the first namespace at or above id `id` that `holds` holds is alive and active:
+/// `None` if there is none. `holds` is called with the lock held, on a namespace it must only
+/// peek at, whatever its count (see [`NsCommon::peek_ops`]).
+pub(crate) fn first_is_active(
     id: u64,
     holds: impl Fn(NonNull<NsCommon>, &'static NsOperations) -> bool,
 ) -> Option<bool> {
@@ -488,7 +497,9 @@ pub(crate) fn first_is_live(
     });
     let (_, first) = found.next()?;
     // SAFETY: As above.
-    Some(unsafe { NsCommon::peek_live(first) }.is_some())
+    let live = unsafe { NsCommon::peek_live(first) }.is_some();
+    // SAFETY: As above.
+    Some(live && unsafe { active::peek_is_active(first) })
 }
 
 #[cfg(CONFIG_NSRS_KUNIT_TEST)]

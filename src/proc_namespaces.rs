@@ -11,6 +11,11 @@
 //! not visible) is `ENOENT`. Following an entry (`open(2)`, `stat(2)`) needs `CAP_SYS_ADMIN`
 //! over the user namespace that governs it (`EACCES` otherwise); listing and `readlink` do not.
 //!
+//! Every live namespace is listed, active or not (see [`nstree::active`]): this is the view
+//! that shows what only the kernel still holds. An entry's permission bits, as `lstat(2)` and
+//! `ls -l` show them, tell which: `lrwxrwxrwx` for an active namespace, `lr--r--r--` for an
+//! inactive one (the kernel checks no permission on a symbolic link, so nothing else changes).
+//!
 //! Entries come from the [`nstree`](crate::nstree). The directory is a procfs entry, so a
 //! procfs mounted with `subset=pid` does not have it.
 
@@ -96,7 +101,27 @@ impl LinkDir for ProcNamespaces {
     fn link_name(ino: u64, ops: &'static NsOperations, buf: &mut [u8; LINK_NAME_MAX]) -> usize {
         nsfs::name::snprint(ops.name(), ino, buf)
     }
+
+    /// `lrwxrwxrwx` for an active namespace, `lr--r--r--` for one no user reaches any more
+    /// (only the kernel holds it: see [`nstree::active`]), and for one that is gone.
+    fn link_mode(ino: u64, ops: &'static NsOperations) -> u16 {
+        let active = u32::try_from(ino)
+            .ok()
+            .and_then(|inum| find(inum, |o| core::ptr::eq(o, ops)))
+            .is_some_and(|ns| nstree::active::is_active(&ns));
+        if active {
+            ACTIVE_MODE
+        } else {
+            INACTIVE_MODE
+        }
+    }
 }
+
+/// The permission bits of the entry of an active namespace: those of every magic link.
+const ACTIVE_MODE: u16 = 0o777;
+
+/// The permission bits of the entry of an inactive namespace: no write or search bits.
+const INACTIVE_MODE: u16 = 0o444;
 
 /// The user namespace the directory `dir`, `/proc/namespaces` of a procfs instance, is seen
 /// from: that of the instance's pid namespace. `ENOENT` for an inode that is not procfs's, which

@@ -140,6 +140,49 @@ void rust_helper_nsrs_current_namespaces(struct ns_common **out)
 	out[7] = &current_user_ns()->ns;
 }
 
+/*
+ * The time namespace an nsproxy's owner is in (its children get
+ * time_ns_for_children, which rust_helper_nsrs_nsproxy_namespaces() gives).
+ */
+struct ns_common *rust_helper_nsrs_nsproxy_time_ns(struct nsproxy *nsp)
+{
+	return nsp->time_ns ? &nsp->time_ns->ns : NULL;
+}
+
+/*
+ * A namespace's count of active references (ns_common.__ns_ref_active,
+ * which the nsrs patches add and only the component uses).
+ */
+int rust_helper_nsrs_ns_active_read(const struct ns_common *ns)
+{
+	return atomic_read(&ns->__ns_ref_active);
+}
+
+void rust_helper_nsrs_ns_active_set(struct ns_common *ns, int count)
+{
+	atomic_set(&ns->__ns_ref_active, count);
+}
+
+int rust_helper_nsrs_ns_active_fetch_inc(struct ns_common *ns)
+{
+	return atomic_fetch_inc(&ns->__ns_ref_active);
+}
+
+int rust_helper_nsrs_ns_active_dec_return(struct ns_common *ns)
+{
+	return atomic_dec_return(&ns->__ns_ref_active);
+}
+
+/*
+ * The user namespace of @p's real credentials, for a task that cannot
+ * change them under the caller: one being made (copy_creds()) or reaped
+ * (release_task()).
+ */
+struct user_namespace *rust_helper_nsrs_task_real_user_ns(struct task_struct *p)
+{
+	return rcu_dereference_protected(p->real_cred, 1)->user_ns;
+}
+
 /* access_ok(), for a Rust caller that checks a whole user buffer first. */
 bool rust_helper_access_ok(const void __user *addr, unsigned long size)
 {

@@ -17,6 +17,7 @@ use crate::{
 };
 use core::ptr::{addr_of, addr_of_mut, NonNull};
 
+mod active;
 pub mod current;
 mod id_tree;
 mod mnt;

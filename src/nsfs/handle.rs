@@ -48,9 +48,10 @@ impl Export for Nsfs {
     }
 }
 
-/// The live namespace the handle `fid` names, counted: `None` for a malformed handle (short,
-/// with nonzero words past the end, no id, or only one of type and inode number), a namespace
-/// that is gone, or one whose type or inode number differs from the handle's. A handle with
+/// The live, active namespace the handle `fid` names, counted: `None` for a malformed handle
+/// (short, with nonzero words past the end, no id, or only one of type and inode number), a
+/// namespace that is gone or inactive (no user reaches it any more: see [`nstree::active`]), or
+/// one whose type or inode number differs from the handle's. A handle with
 /// neither type nor inode number names a namespace by its id alone.
 fn find(fid: &[u32]) -> Option<ARef<NsCommon>> {
     if fid.len() < WORDS {
@@ -66,7 +67,7 @@ fn find(fid: &[u32]) -> Option<ARef<NsCommon>> {
     if id == 0 || (ty == 0) != (inum == 0) {
         return None;
     }
-    let ns = nstree::find(id)?;
+    let ns = nstree::find(id).filter(|ns| nstree::active::is_active(ns))?;
     let matches = (inum == 0 || inum == ns.inum()) && (ty == 0 || ty == ns.clone_flag() as u32);
     matches.then_some(ns)
 }

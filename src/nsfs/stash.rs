@@ -4,13 +4,15 @@
 //!
 //! Fast path: the namespace's stash slot is read under RCU and the dentry found there is taken
 //! with `lockref_get_not_dead()`, which fails once the dentry has started dying. Slow path: a new
-//! inode (owning the namespace reference) and dentry are made and installed with a
-//! compare-and-exchange; when another opener got there first with a live dentry, that one is
-//! used and ours is dropped, which releases its inode and so the extra namespace reference. A
+//! inode (owning a reference on the namespace, and an active one) and dentry are made and
+//! installed with a compare-and-exchange; when another opener got there first with a live
+//! dentry, that one is used and ours is dropped, which releases its inode and so the extra
+//! references. A
 //! dead dentry still in the slot is replaced. `->d_prune` ([`super::Nsfs`]) empties the slot
 //! before a dentry dies, which is what makes the RCU read of the slot safe.
 
 use super::{mount, Nsfs, NS_FILE_OPS};
+use crate::nstree::active::ActiveRef;
 use core::ptr::NonNull;
 use kernel::{
     bindings,
@@ -73,7 +75,7 @@ fn stashed(ns: &NsCommon) -> Option<ARef<Dentry>> {
 /// Makes a dentry and inode for `ns`, which the inode takes over (or drops, on failure).
 fn new_dentry(sb: &SuperBlock<Nsfs>, ns: ARef<NsCommon>) -> Result<ARef<Dentry>> {
     let ino = ns.inum().into();
-    let mut inode = NewInode::new(sb, ino, bindings::S_IRUGO as u16, ns)?;
+    let mut inode = NewInode::new(sb, ino, bindings::S_IRUGO as u16, ActiveRef::new(ns))?;
     inode.set_file_operations(&NS_FILE_OPS);
     // On failure `inode` is dropped: its eviction drops the namespace reference.
     let dentry = NewDentry::alloc_anon(sb)?;

@@ -12,6 +12,7 @@
 //! lookups of `kernel/pid.c`.
 
 use super::namespace::put_pid_ns;
+use crate::nstree;
 use core::ptr::NonNull;
 use kernel::{
     bindings,
@@ -155,6 +156,10 @@ fn alloc(ns: &PidNamespace, set_tid: &[i32]) -> Result<NonNull<bindings::pid>> {
     let mut hold = held.unwrap_or_else(Reserving::begin);
     let published = publish(&mut hold.lock, ns, pid);
     hold.end();
+    if published.is_ok() {
+        // The pid keeps its namespace active until it is freed, as mainline's does.
+        nstree::active::get(ns.as_common());
+    }
     published
 }
 
@@ -223,6 +228,8 @@ kernel::c_prototype!(alloc_pid(_, _, _));
 pub unsafe extern "C" fn free_pid(pid: *mut bindings::pid) {
     // SAFETY: The caller guarantees a published pid, valid until the RCU callback.
     let pid = unsafe { PidPtr::from_raw(NonNull::new_unchecked(pid)) };
+    // The active reference `alloc()` took; the pid holds an ordinary one until the callback.
+    nstree::active::put(pid.number(pid.level()).1.as_common());
     {
         let mut lock = PidmapGuard::lock_irqsave();
         for (nr, ns) in pid.numbers() {

@@ -94,6 +94,17 @@ impl NsProxy {
         out
     }
 
+    /// Returns the time namespace the nsproxy's owner is in, which [`NsProxy::namespaces`] leaves
+    /// out for the one its children get; `None` where there is none or it has no operations.
+    #[inline]
+    pub fn time_ns(&self) -> Option<&NsCommon> {
+        // SAFETY: The nsproxy is valid (type invariants); the helper reads one pointer of it.
+        let ptr = unsafe { bindings::nsrs_nsproxy_time_ns(self.0.get()) };
+        // SAFETY: Null, or the `ns_common` of a set-up namespace on which the nsproxy holds a
+        // count for as long as it lives (type invariants), so for as long as `self` is borrowed.
+        unsafe { NsCommon::from_raw_with_ops(ptr) }
+    }
+
     /// Calls `f` on each namespace of the nsproxy that the `CLONE_NEW*` bits of `flags` stand
     /// for, in the order of [`NsProxy::namespaces`]: those `create_new_namespaces(flags)` made.
     /// Stops at the first error, and returns it.

@@ -48,6 +48,13 @@ pub trait LinkDir: Sized + 'static {
     /// Writes the link's text into `buf` (at most [`LINK_NAME_MAX`] - 1 bytes); returns its
     /// length.
     fn link_name(ino: u64, tag: &'static Self::Tag, buf: &mut [u8; LINK_NAME_MAX]) -> usize;
+
+    /// The permission bits `stat(2)` reports for the link, asked on every call: a way to show
+    /// something of the entry's state. The kernel checks no permission on a symbolic link, so
+    /// they change nothing else; `0o777`, as every link has, by default.
+    fn link_mode(_ino: u64, _tag: &'static Self::Tag) -> u16 {
+        0o777
+    }
 }
 
 /// A `struct dir_context` being filled by `->iterate_shared`.
@@ -153,12 +160,14 @@ pub struct LinkInodeOperations<D: LinkDir>(bindings::inode_operations, PhantomDa
 unsafe impl<D: LinkDir> Sync for LinkInodeOperations<D> {}
 
 impl<D: LinkDir> LinkInodeOperations<D> {
-    /// Builds the table: [`LinkDir::get_link`] and [`LinkDir::link_name`].
+    /// Builds the table: [`LinkDir::get_link`], [`LinkDir::link_name`] and
+    /// [`LinkDir::link_mode`].
     pub const fn new() -> Self {
         Self(
             bindings::inode_operations {
                 get_link: Some(get_link::<D>),
                 readlink: Some(readlink::<D>),
+                getattr: Some(getattr::<D>),
                 // SAFETY: All-zeroes is valid: every other operation absent (VFS defaults).
                 ..unsafe { core::mem::zeroed() }
             },
@@ -327,6 +336,31 @@ unsafe extern "C" fn get_link<D: LinkDir>(
         0 => core::ptr::null(),
         e => crate::error::Error::from_errno(e).to_ptr(),
     }
+}
+
+/// `->getattr` of a link: the inode's attributes, with the permission bits
+/// [`LinkDir::link_mode`] gives.
+///
+/// # Safety
+///
+/// Called by the VFS with a valid path to a link of `D`, held, and a `kstat` to fill.
+unsafe extern "C" fn getattr<D: LinkDir>(
+    idmap: *mut bindings::mnt_idmap,
+    path: *const bindings::path,
+    stat: *mut bindings::kstat,
+    request_mask: u32,
+    _query_flags: c_uint,
+) -> c_int {
+    // SAFETY: The caller holds the path, whose dentry is positive: a link inode of `D`.
+    let inode = unsafe { (*(*path).dentry).d_inode };
+    // SAFETY: As above.
+    let (ino, tag) = unsafe { link_of::<D>(inode) };
+    // SAFETY: The inode is valid and `stat` is the caller's to fill.
+    unsafe {
+        bindings::generic_fillattr(idmap, request_mask, inode, stat);
+        (*stat).mode = (bindings::S_IFLNK as u16) | (D::link_mode(ino, tag) & 0o7777);
+    }
+    0
 }
 
 /// `->readlink` of a link: the text [`LinkDir::link_name`] gives.

@@ -1,0 +1,292 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Active references: whether a user can still reach a namespace, as mainline counts them
+//! since 6.19.
+//!
+//! A namespace is alive while its memory is referenced (its ordinary count), and active while a
+//! user can reach it: only active namespaces are listed by `listns(2)` and reopened from a file
+//! handle, while `/proc/namespaces` lists every live one and shows which are active. A
+//! namespace is active while
+//!
+//! - an nsproxy that a task installed holds it: counted once per nsproxy, from its
+//!   installation (`copy_namespaces()`, `switch_task_namespaces()`) to its last put; a task
+//!   drops its nsproxy when it exits, so a zombie's namespaces are inactive already;
+//! - a task's real credentials have it as user namespace: counted once per task, from
+//!   `copy_creds()` to `release_task()`, moved by `commit_creds()`;
+//! - a pid was allocated in it (a pid namespace, the pid's innermost level): counted per pid,
+//!   until the pid is freed when its last task is reaped;
+//! - an nsfs inode stands for it: an open ns file, a bind mount of one, what `SIOCGSKNS`,
+//!   `NS_GET_USERNS` or `NS_GET_PARENT` returned;
+//! - it owns an active namespace: a namespace that becomes active takes one active reference on
+//!   its owning user namespace, which drops it when it becomes inactive, and so on up the chain
+//!   of owners. Pid namespaces do not keep their parents active.
+//!
+//! Becoming active again is allowed: `SIOCGSKNS` on a socket whose network namespace no task
+//! uses any more opens an nsfs file for it, which makes it and its owners active again.
+//!
+//! The initial namespaces are always active and count nothing (ids 1 to 8). Counts are atomic
+//! and taken in any context, with no lock; they keep nothing alive, so every get and put
+//! happens while the caller holds an ordinary reference on the namespace, and a namespace holds
+//! one on its owner. C calls in where a task's nsproxy or credentials change; pids and nsfs
+//! inodes are the component's own.
+
+use super::LAST_INITIAL_ID;
+use core::ptr::NonNull;
+use kernel::{
+    bindings,
+    ns::{self, NsCommon, NsProxy, UserNamespace},
+    types::{ARef, ForeignOwnable},
+};
+
+/// Whether `ns` counts active references: every namespace but the initial ones (fixed ids up
+/// to [`LAST_INITIAL_ID`]), which are always active. One without an id (an anonymous mount
+/// namespace, never entered in the tree) counts none, and is never active.
+#[inline(always)]
+fn counts(id: u64) -> bool {
+    id > LAST_INITIAL_ID
+}
+
+/// Whether a namespace with id `id` and `count` active references is active.
+#[inline(always)]
+fn active(id: u64, count: i32) -> bool {
+    if counts(id) {
+        count > 0
+    } else {
+        id != 0
+    }
+}
+
+/// Whether `ns` is active: a snapshot.
+#[inline]
+pub(crate) fn is_active(ns: &NsCommon) -> bool {
+    active(ns.id(), ns.active_count())
+}
+
+/// Whether the namespace at `ptr`, an entry of the tree, is active: a snapshot, for a listing
+/// that takes no reference.
+///
+/// # Safety
+///
+/// As for [`NsCommon::peek_live`]: the namespace's memory is not freed for the call.
+#[inline]
+pub(crate) unsafe fn peek_is_active(ptr: NonNull<NsCommon>) -> bool {
+    // SAFETY: The caller guarantees the memory is not freed; an entry of the tree has its id.
+    let id = unsafe { NsCommon::peek_id(ptr) };
+    if !counts(id) {
+        return active(id, 0);
+    }
+    // SAFETY: As above.
+    unsafe { NsCommon::peek_active_count(ptr) > 0 }
+}
+
+/// The owner of `ns` that counts active references, if any: its owning user namespace (a user
+/// namespace's parent), unless that is the initial one.
+#[inline]
+fn counted_owner(ns: &NsCommon) -> Option<&NsCommon> {
+    let owner = ns.owner_user_ns()?.as_common();
+    counts(owner.id()).then_some(owner)
+}
+
+/// Takes an active reference on `ns`; if it becomes active, on its owner too, and so on up.
+#[inline]
+pub(crate) fn get(ns: &NsCommon) {
+    if counts(ns.id()) && ns.active_fetch_inc() == 0 {
+        activate_owners(ns);
+    }
+}
+
+/// `ns` just became active: its owner takes an active reference for it, and if that makes the
+/// owner active, its own owner does, until one that was active already.
+#[inline(never)]
+fn activate_owners(mut ns: &NsCommon) {
+    while let Some(owner) = counted_owner(ns) {
+        if owner.active_fetch_inc() != 0 {
+            return;
+        }
+        ns = owner;
+    }
+}
+
+/// Drops an active reference on `ns`; if it becomes inactive, the one it held on its owner,
+/// and so on up. A count below zero is a bug: warned about, and left.
+#[inline]
+pub(crate) fn put(mut ns: &NsCommon) {
+    if !counts(ns.id()) {
+        return;
+    }
+    loop {
+        let left = ns.active_dec_return();
+        if left != 0 {
+            ns::warn_on(left < 0);
+            return;
+        }
+        match counted_owner(ns) {
+            Some(owner) => ns = owner,
+            None => return,
+        }
+    }
+}
+
+/// Applies `f` to each namespace an nsproxy counts active references on: mainline's eight,
+/// the time namespaces for its owner and for its children counted apart even when the same.
+#[inline]
+fn for_each_in(nsp: &NsProxy, f: impl Fn(&NsCommon)) {
+    let namespaces = nsp.namespaces();
+    // Indexed, for the reason `NsProxy::namespaces()` gives: this is on every `unshare(2)`.
+    let mut i = 0;
+    while i < namespaces.len() {
+        if let Some(ns) = namespaces[i] {
+            f(ns);
+        }
+        i += 1;
+    }
+    if let Some(ns) = nsp.time_ns() {
+        f(ns);
+    }
+}
+
+/// An nsproxy is being installed: its namespaces become active, or stay so.
+///
+/// # Safety
+///
+/// `nsp` must be a set-up nsproxy the caller holds.
+#[no_mangle]
+pub unsafe extern "C" fn nsrs_nsproxy_active_get(nsp: *mut bindings::nsproxy) {
+    // SAFETY: The caller holds the nsproxy, set up.
+    for_each_in(unsafe { NsProxy::from_raw(nsp) }, get);
+}
+kernel::c_prototype!(nsrs_nsproxy_active_get(_));
+
+/// The last reference on an installed nsproxy is being put: the active references it took go.
+///
+/// # Safety
+///
+/// `nsp` must be an nsproxy that [`nsrs_nsproxy_active_get`] activated once, whose last
+/// reference the caller drops, and which it frees after this returns.
+#[no_mangle]
+pub unsafe extern "C" fn nsrs_nsproxy_active_put(nsp: *mut bindings::nsproxy) {
+    // SAFETY: The caller frees the nsproxy only after the call, with its namespaces.
+    for_each_in(unsafe { NsProxy::from_raw(nsp) }, put);
+}
+kernel::c_prototype!(nsrs_nsproxy_active_put(_));
+
+/// The user namespace of the real credentials of `p`, a task whose credentials nobody changes
+/// under the caller.
+///
+/// # Safety
+///
+/// `p` must be a task being made (`copy_creds()`) or reaped (`release_task()`), whose
+/// credentials hold their user namespace for the caller's `'a`.
+#[inline]
+unsafe fn real_user_ns<'a>(p: *mut bindings::task_struct) -> &'a NsCommon {
+    // SAFETY: The caller guarantees a task whose real credentials cannot change under us; they
+    // hold a count on their user namespace, set up.
+    unsafe { UserNamespace::from_raw(bindings::nsrs_task_real_user_ns(p)) }.as_common()
+}
+
+/// A task got its credentials (`copy_creds()`): their user namespace becomes active, or stays
+/// so, until the task is reaped.
+///
+/// # Safety
+///
+/// `p` must be a task being made, whose real credentials `copy_creds()` just set.
+#[no_mangle]
+pub unsafe extern "C" fn nsrs_task_cred_active_get(p: *mut bindings::task_struct) {
+    // SAFETY: The caller guarantees a task being made.
+    get(unsafe { real_user_ns(p) });
+}
+kernel::c_prototype!(nsrs_task_cred_active_get(_));
+
+/// A task is reaped, or failed to fork after `copy_creds()`: the active reference its
+/// credentials took goes.
+///
+/// # Safety
+///
+/// `p` must be a task that [`nsrs_task_cred_active_get`] counted, no longer running, reaped
+/// once.
+#[no_mangle]
+pub unsafe extern "C" fn nsrs_task_cred_active_put(p: *mut bindings::task_struct) {
+    // SAFETY: The caller guarantees a task that no longer runs, so its credentials stay.
+    put(unsafe { real_user_ns(p) });
+}
+kernel::c_prototype!(nsrs_task_cred_active_put(_));
+
+/// `commit_creds()` replaced the current task's credentials `old` with `new`: when the user
+/// namespace changes, the task's active reference moves with it, taken on the new one first.
+///
+/// # Safety
+///
+/// `old` and `new` must be valid credentials, `old` those the current task just left (still
+/// held by the caller), `new` those it now has.
+#[no_mangle]
+pub unsafe extern "C" fn nsrs_cred_active_switch(
+    old: *const bindings::cred,
+    new: *const bindings::cred,
+) {
+    // SAFETY: The caller guarantees valid credentials; `user_ns` never changes once they are
+    // committed.
+    let (old_ns, new_ns) = unsafe { ((*old).user_ns, (*new).user_ns) };
+    if old_ns == new_ns {
+        return;
+    }
+    // SAFETY: Each credential holds a count on its user namespace, set up, for the call.
+    get(unsafe { UserNamespace::from_raw(new_ns) }.as_common());
+    // SAFETY: As above: `old` is still held by the caller.
+    put(unsafe { UserNamespace::from_raw(old_ns) }.as_common());
+}
+kernel::c_prototype!(nsrs_cred_active_switch(_, _));
+
+/// The reference an nsfs inode holds: an ordinary one, which keeps the namespace alive, and an
+/// active one, which keeps it reachable (listed, and reopened by handle) while the inode
+/// exists. Making one reactivates a namespace that had become inactive.
+pub struct ActiveRef(ARef<NsCommon>);
+
+impl ActiveRef {
+    /// Takes an active reference on `ns`, which the result holds with `ns` itself.
+    #[inline]
+    pub(crate) fn new(ns: ARef<NsCommon>) -> Self {
+        get(&ns);
+        Self(ns)
+    }
+}
+
+impl Drop for ActiveRef {
+    #[inline]
+    fn drop(&mut self) {
+        // Before the ordinary reference goes, with the field: the namespace is alive here.
+        put(&self.0);
+    }
+}
+
+// The `i_private` of an nsfs inode, as a plain `ns_common` pointer that C reads back with
+// `get_proc_ns()`: that of the `ARef` inside, which the active reference goes with.
+impl ForeignOwnable for ActiveRef {
+    type Borrowed<'a> = &'a NsCommon;
+
+    #[inline]
+    fn into_foreign(self) -> *const core::ffi::c_void {
+        let this = core::mem::ManuallyDrop::new(self);
+        // SAFETY: `this` is never dropped, so the `ARef` read out of it is moved, not copied:
+        // its reference and the active one go with the pointer.
+        unsafe { core::ptr::read(&this.0) }.into_foreign()
+    }
+
+    /// # Safety
+    ///
+    /// As for [`ForeignOwnable::borrow`]: `ptr` came from `into_foreign`, not yet given back.
+    #[inline]
+    unsafe fn borrow<'a>(ptr: *const core::ffi::c_void) -> &'a NsCommon {
+        // SAFETY: The caller guarantees what the `ARef` inside requires: the same pointer.
+        unsafe { <ARef<NsCommon> as ForeignOwnable>::borrow(ptr) }
+    }
+
+    /// # Safety
+    ///
+    /// As for [`ForeignOwnable::from_foreign`]: `ptr` came from `into_foreign`, given back once.
+    #[inline]
+    unsafe fn from_foreign(ptr: *const core::ffi::c_void) -> Self {
+        // SAFETY: The caller guarantees `ptr` came from `into_foreign`, with both references,
+        // which the result takes back.
+        Self(unsafe { <ARef<NsCommon> as ForeignOwnable>::from_foreign(ptr) })
+    }
+}
