@@ -27,6 +27,7 @@ Options:
       --tree       the user namespace ownership tree instead of the table:
                    each user namespace, indented under its parent, lists the
                    namespaces it owns; then the pid namespace hierarchy.
+                   An inactive namespace is marked \"(inactive)\".
                    With -t, the user namespaces are still all shown (they make
                    the tree), the other types are filtered, and the pid
                    hierarchy is shown when pid is among the types.
@@ -45,6 +46,7 @@ Columns (and JSON fields):
              (for a user namespace, its parent)
   PARENT     inum of the parent pid or user namespace     \"parent\"
   OWNER_UID  for a user namespace, the uid of its creator \"owner_uid\"
+  ACTIVE     yes or no: whether it is active (see below)  \"active\"
   NPROCS     processes with a thread in it                \"nprocs\"
   HELD       what keeps it alive, comma-separated:        \"held\" (a list)
                tasks    a task is in it, or keeps it for its children
@@ -55,8 +57,18 @@ Columns (and JSON fields):
                         listed namespace
                unknown  none of those: held by something else (a socket, a
                         pid reference), or by a process the caller cannot read
+                        (with ACTIVE no: by the kernel only)
   \"-\" (JSON null) is a value out of the caller's view, not applicable, or
   not computed (NPROCS and HELD with --no-procs).
+
+Active: a namespace is active while userspace can reach it: a task is in it
+(or keeps it for its children, or has credentials in it), a pid is in it, an
+nsfs file of it is open or bind-mounted, or it owns an active namespace. One
+only the kernel holds (a net namespace only a socket keeps, the user namespace
+of a cached credential) is alive and listed, but inactive. ACTIVE is the mode
+of the namespace's entry in /proc/namespaces as lstat(2) reports it, read
+before the tool opens any: lrwxrwxrwx active, lr--r--r-- inactive (\"-\" for
+any other). It needs no walk of /proc: --no-procs keeps it.
 
 JSON: one object, {\"complete\": BOOL, \"namespaces\": [...]}, one namespace
 object per line; with --tree also \"user_tree\" and \"pid_tree\", nested nodes
@@ -64,16 +76,19 @@ object per line; with --tree also \"user_tree\" and \"pid_tree\", nested nodes
 \"owned\"), and \"unowned\": the inums of namespaces whose owner is not in view;
 \"namespaces\" then keeps every user namespace, as the tree does.
 
-Cost: listing is one open() and a few ioctls per namespace. NPROCS and HELD
-need one walk of /proc/*: each thread's ns links, each process's fds, and
-mountinfo once per mount namespace; --no-procs skips it (but without
-/proc/namespaces the walk is the listing, and always runs).
+Cost: listing is one lstat(), one open() and a few ioctls per namespace.
+NPROCS and HELD need one walk of /proc/*: each thread's ns links, each
+process's fds, and mountinfo once per mount namespace; --no-procs skips it
+(but without /proc/namespaces the walk is the listing, and always runs).
 
 Without /proc/namespaces (a kernel without CONFIG_NSRS), the namespaces are
 found by walking /proc/*/ns, /proc/*/fd and mountinfo, and following owners
 and parents from those; a namespace none of them reaches is missed. A notice
 goes to stderr, and the output is marked incomplete: a last line
-\"# incomplete\", or \"complete\": false.
+\"# incomplete\", or \"complete\": false. ACTIVE is then yes for what a task,
+an fd or a bind mount led to, and for the owners of those (active by the
+definition above); \"-\" for the rest (a parent pid namespace met only through
+its child), never no.
 
 Exit status: 0 on success, 1 on an error, 2 on bad arguments.";
 
@@ -274,6 +289,10 @@ mod tests {
             "--proc-root",
             "--help",
             "OWNER_UID",
+            "ACTIVE",
+            "\"active\"",
+            "(inactive)",
+            "lr--r--r--",
             "NPROCS",
             "HELD",
             "incomplete",

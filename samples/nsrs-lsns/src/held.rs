@@ -80,6 +80,7 @@ mod tests {
             owner,
             parent,
             owner_uid: None,
+            active: None,
             usage: None,
         }
     }

@@ -37,13 +37,14 @@ fn namespace(out: &mut String, ns: &Namespace) {
     let _ = write!(
         out,
         "{{\"type\": {}, \"inum\": {}, \"name\": {}, \"owner\": {}, \"parent\": {}, \
-         \"owner_uid\": {}, \"nprocs\": {}, \"held\": ",
+         \"owner_uid\": {}, \"active\": {}, \"nprocs\": {}, \"held\": ",
         string(ns.kind.name()),
         ns.inum,
         string(&ns.name()),
         number(ns.owner),
         number(ns.parent),
         number(ns.owner_uid),
+        boolean(ns.active),
         number(ns.usage.map(|u| u.nprocs)),
     );
     match ns.usage {
@@ -82,6 +83,14 @@ fn numbers(out: &mut String, list: &[u64]) {
 
 fn number<T: ToString>(value: Option<T>) -> String {
     value.map_or_else(|| "null".to_owned(), |v| v.to_string())
+}
+
+fn boolean(value: Option<bool>) -> &'static str {
+    match value {
+        Some(true) => "true",
+        Some(false) => "false",
+        None => "null",
+    }
 }
 
 /// `s` as a JSON string literal.
@@ -138,8 +147,10 @@ mod tests {
                 ..Held::default()
             },
         });
+        user.active = Some(true);
         let mut pid = Namespace::new(NsType::Pid, 2);
         pid.owner = Some(1);
+        pid.active = Some(false);
         Listing {
             namespaces: BTreeMap::from([(1, user), (2, pid)]),
             complete: false,
@@ -151,8 +162,8 @@ mod tests {
         let listing = listing();
         let text = render(&listing, listing.namespaces.values(), None);
         let expected = r#"{"complete": false, "namespaces": [
-{"type": "user", "inum": 1, "name": "user:[1]", "owner": null, "parent": null, "owner_uid": 0, "nprocs": 2, "held": ["tasks", "fd"]},
-{"type": "pid", "inum": 2, "name": "pid:[2]", "owner": 1, "parent": null, "owner_uid": null, "nprocs": null, "held": null}
+{"type": "user", "inum": 1, "name": "user:[1]", "owner": null, "parent": null, "owner_uid": 0, "active": true, "nprocs": 2, "held": ["tasks", "fd"]},
+{"type": "pid", "inum": 2, "name": "pid:[2]", "owner": 1, "parent": null, "owner_uid": null, "active": false, "nprocs": null, "held": null}
 ]}
 "#;
         assert_eq!(text, expected);

@@ -1,9 +1,9 @@
 //! `nsrs-lsns`: what `lsns` does, from `/proc/namespaces`, so that it sees every namespace,
 //! those no process is in included.
 //!
-//! The listing comes from `/proc/namespaces` ([`collect`]), with owners and parents from the
-//! nsfs ioctls ([`nsfs`]); process counts and holders from one walk of `/proc` ([`procwalk`],
-//! [`held`]) unless `--no-procs`. Without `/proc/namespaces` the walk is the listing too, and the
+//! The listing comes from `/proc/namespaces` ([`collect`]), with whether each namespace is active
+//! from its entry's mode, and owners and parents from the nsfs ioctls ([`nsfs`]); process counts
+//! and holders from one walk of `/proc` ([`procwalk`], [`held`]) unless `--no-procs`. Without `/proc/namespaces` the walk is the listing too, and the
 //! result is marked incomplete. Output is a table ([`table`]), a tree ([`tree`]) or JSON
 //! ([`json`]). `--help` ([`args`]) says it all for users.
 

@@ -18,6 +18,10 @@ pub struct Namespace {
     pub parent: Option<u64>,
     /// For a user namespace, the uid of its creator (`NS_GET_OWNER_UID`).
     pub owner_uid: Option<u32>,
+    /// Whether it is active: userspace can reach it (a task is in it or has credentials in it, a
+    /// pid is in it, an nsfs file of it is open or bind-mounted, or it owns an active namespace),
+    /// rather than only the kernel holding it. `None` when unknown.
+    pub active: Option<bool>,
     /// Processes in it and what holds it; `None` when `/proc` was not walked.
     pub usage: Option<Usage>,
 }
@@ -31,6 +35,7 @@ impl Namespace {
             owner: None,
             parent: None,
             owner_uid: None,
+            active: None,
             usage: None,
         }
     }

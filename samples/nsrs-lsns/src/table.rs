@@ -6,12 +6,13 @@
 use crate::namespace::Namespace;
 use std::fmt::Write;
 
-const HEADER: [&str; 7] = [
+const HEADER: [&str; 8] = [
     "TYPE",
     "INUM",
     "OWNER",
     "PARENT",
     "OWNER_UID",
+    "ACTIVE",
     "NPROCS",
     "HELD",
 ];
@@ -41,7 +42,7 @@ pub fn render<'a>(namespaces: impl IntoIterator<Item = &'a Namespace>) -> String
     out
 }
 
-fn row(ns: &Namespace) -> [String; 7] {
+fn row(ns: &Namespace) -> [String; 8] {
     let cell = |value: Option<String>| value.unwrap_or_else(|| "-".to_owned());
     [
         ns.kind.to_string(),
@@ -49,6 +50,7 @@ fn row(ns: &Namespace) -> [String; 7] {
         cell(ns.owner.map(|v| v.to_string())),
         cell(ns.parent.map(|v| v.to_string())),
         cell(ns.owner_uid.map(|v| v.to_string())),
+        cell(ns.active.map(|v| if v { "yes" } else { "no" }.to_owned())),
         cell(ns.usage.map(|u| u.nprocs.to_string())),
         cell(ns.usage.map(|u| u.held.labels().join(","))),
     ]
@@ -72,13 +74,18 @@ mod tests {
                 ..Held::default()
             },
         });
+        user.active = Some(true);
         let mut net = Namespace::new(NsType::Net, 7);
         net.owner = Some(4026531837);
-        let text = render([&user, &net]);
+        let mut ipc = Namespace::new(NsType::Ipc, 8);
+        ipc.active = Some(false);
+        ipc.usage = Some(Usage::default());
+        let text = render([&user, &net, &ipc]);
         let expected = "\
-TYPE INUM       OWNER      PARENT OWNER_UID NPROCS HELD
-user 4026531837 -          -      0         12     tasks,fd
-net  7          4026531837 -      -         -      -
+TYPE INUM       OWNER      PARENT OWNER_UID ACTIVE NPROCS HELD
+user 4026531837 -          -      0         yes    12     tasks,fd
+net  7          4026531837 -      -         -      -      -
+ipc  8          -          -      -         no     0      unknown
 ";
         assert_eq!(text, expected);
     }

@@ -150,9 +150,13 @@ fn render_node(out: &mut String, node: &Node, namespaces: &BTreeMap<u64, Namespa
     }
 }
 
-/// One namespace: its name, then what is known of it as `key=value`.
+/// One namespace: its name, `(inactive)` when only the kernel holds it, then what is known of it
+/// as `key=value`.
 fn line(out: &mut String, ns: &Namespace, depth: usize) {
     let _ = write!(out, "{:indent$}{}", "", ns.name(), indent = 2 * depth);
+    if ns.active == Some(false) {
+        out.push_str(" (inactive)");
+    }
     if let Some(uid) = ns.owner_uid {
         let _ = write!(out, " owner_uid={uid}");
     }
@@ -298,5 +302,23 @@ pid namespaces:
       pid:[32]
 ";
         assert_eq!(text, expected);
+    }
+
+    #[test]
+    fn only_inactive_namespaces_are_marked() {
+        use crate::held::Usage;
+        let mut out = String::new();
+        for active in [Some(false), Some(true), None] {
+            let mut ns = Namespace::new(NsType::User, 7);
+            ns.owner_uid = Some(0);
+            ns.active = active;
+            ns.usage = Some(Usage::default());
+            line(&mut out, &ns, 1);
+        }
+        let expected = "  user:[7] (inactive) owner_uid=0 nprocs=0 held=unknown
+  user:[7] owner_uid=0 nprocs=0 held=unknown
+  user:[7] owner_uid=0 nprocs=0 held=unknown
+";
+        assert_eq!(out, expected);
     }
 }

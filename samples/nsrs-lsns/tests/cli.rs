@@ -4,6 +4,9 @@
 //! root: a `namespaces/` directory of links named `type:[inum]` that lead to this process's real
 //! `/proc/<pid>/ns/*` files (so the nsfs ioctls work), and a `<pid>` entry leading to the real
 //! `/proc/<pid>` for the walk.
+//!
+//! Links made here are `lrwxrwxrwx`, which is how the kernel shows an active namespace (and all of
+//! this process's are): the inactive mode, which no link made here can have, is unit-tested.
 
 use std::fs;
 use std::os::unix::fs::symlink;
@@ -82,6 +85,7 @@ fn lists_from_proc_namespaces_with_holders() {
             "OWNER",
             "PARENT",
             "OWNER_UID",
+            "ACTIVE",
             "NPROCS",
             "HELD"
         ]
@@ -91,9 +95,11 @@ fn lists_from_proc_namespaces_with_holders() {
     for name in fake.names() {
         let row = rows.iter().find(|r| r[1] == inum(&name)).expect(&name);
         assert!(name.starts_with(&format!("{}:", row[0])));
+        // From the link's own mode: the nsfs file it leads to (stat) would say nothing.
+        assert_eq!(row[5], "yes", "{row:?}");
         // The walk of the fake root sees this process, in all of its namespaces.
-        assert!(row[5].parse::<u32>().unwrap() >= 1, "{row:?}");
-        assert!(row[6].split(',').any(|h| h == "tasks"), "{row:?}");
+        assert!(row[6].parse::<u32>().unwrap() >= 1, "{row:?}");
+        assert!(row[7].split(',').any(|h| h == "tasks"), "{row:?}");
     }
     assert!(!stdout.contains("# incomplete"));
 }
@@ -110,7 +116,11 @@ fn json_marks_the_listing_complete() {
             .lines()
             .find(|l| l.contains(&format!("\"name\": \"{name}\"")))
             .expect(&name);
-        assert!(line.contains("\"nprocs\": null, \"held\": null"), "{line}");
+        // Active or not is in the listing, walk or no walk.
+        assert!(
+            line.contains("\"active\": true, \"nprocs\": null, \"held\": null"),
+            "{line}"
+        );
     }
 }
 
@@ -158,6 +168,7 @@ fn tree_puts_owned_namespaces_under_their_owner() {
     );
     assert!(stdout.contains(&format!("\n    {net}\n")), "{stdout}");
     assert!(stdout.contains("\npid namespaces:\n  pid:["), "{stdout}");
+    assert!(!stdout.contains("(inactive)"), "{stdout}");
 }
 
 #[test]
@@ -180,16 +191,22 @@ fn without_proc_namespaces_it_falls_back_and_says_so() {
     );
     let stdout = text(&out.stdout);
     assert!(stdout.ends_with("\n# incomplete\n"), "{stdout}");
-    // This process's namespaces are found by the walk.
+    // This process's namespaces are found by the walk, through a task: they are active.
     let net = fs::read_link("/proc/self/ns/net").unwrap();
     let net = net.to_str().unwrap();
-    assert!(
-        stdout
-            .lines()
-            .any(|l| l.split_whitespace().nth(1) == Some(inum(net))),
-        "{stdout}"
-    );
-    assert!(text(&json.stdout).starts_with("{\"complete\": false,"));
+    let row: Vec<&str> = stdout
+        .lines()
+        .map(|l| l.split_whitespace().collect::<Vec<_>>())
+        .find(|r| r.get(1) == Some(&inum(net)))
+        .expect(&stdout);
+    assert_eq!(row[5], "yes", "{row:?}");
+    let json = text(&json.stdout);
+    assert!(json.starts_with("{\"complete\": false,"));
+    let line = json
+        .lines()
+        .find(|l| l.contains(&format!("\"name\": \"{net}\"")))
+        .expect(&json);
+    assert!(line.contains("\"active\": true,"), "{line}");
 }
 
 #[test]
