@@ -89,36 +89,6 @@ void rust_helper_nsrs_nsproxy_namespaces(struct nsproxy *nsp,
 }
 
 /*
- * The namespaces of an nsproxy that the CLONE_NEW* bits of @flags stand
- * for (those create_new_namespaces(@flags) made), in the order of
- * rust_helper_nsrs_nsproxy_namespaces(): at most 7 written to @out, their
- * number returned.  Absent ones are left out: with CONFIG_CGROUPS off,
- * unshare(CLONE_NEWCGROUP) succeeds and makes none.
- */
-unsigned int rust_helper_nsrs_nsproxy_new_namespaces(struct nsproxy *nsp,
-						     unsigned long flags,
-						     struct ns_common **out)
-{
-	unsigned int n = 0;
-
-	if ((flags & CLONE_NEWNS) && nsp->mnt_ns)
-		out[n++] = nsrs_mnt_ns_common(nsp->mnt_ns);
-	if ((flags & CLONE_NEWUTS) && nsp->uts_ns)
-		out[n++] = &nsp->uts_ns->ns;
-	if ((flags & CLONE_NEWIPC) && nsp->ipc_ns)
-		out[n++] = &nsp->ipc_ns->ns;
-	if ((flags & CLONE_NEWPID) && nsp->pid_ns_for_children)
-		out[n++] = &nsp->pid_ns_for_children->ns;
-	if ((flags & CLONE_NEWCGROUP) && nsp->cgroup_ns)
-		out[n++] = &nsp->cgroup_ns->ns;
-	if ((flags & CLONE_NEWNET) && nsp->net_ns)
-		out[n++] = &nsp->net_ns->ns;
-	if ((flags & CLONE_NEWTIME) && nsp->time_ns_for_children)
-		out[n++] = &nsp->time_ns_for_children->ns;
-	return n;
-}
-
-/*
  * The namespaces the current task is in, one of each type, as the
  * ns_common each embeds: those of its nsproxy, with its active pid and time
  * namespaces in place of those for its children, and its user namespace
@@ -141,12 +111,35 @@ void rust_helper_nsrs_current_namespaces(struct ns_common **out)
 }
 
 /*
- * The time namespace an nsproxy's owner is in (its children get
- * time_ns_for_children, which rust_helper_nsrs_nsproxy_namespaces() gives).
+ * One namespace of an nsproxy, as the ns_common it embeds, or NULL: @slot
+ * 0 to 6 in the order of rust_helper_nsrs_nsproxy_namespaces(), 7 the time
+ * namespace the nsproxy's owner is in.  Called with a constant @slot, it
+ * inlines to the one load (and the test for NULL) of that member.
  */
-struct ns_common *rust_helper_nsrs_nsproxy_time_ns(struct nsproxy *nsp)
+struct ns_common *rust_helper_nsrs_nsproxy_ns(struct nsproxy *nsp,
+					      unsigned int slot)
 {
-	return nsp->time_ns ? &nsp->time_ns->ns : NULL;
+	switch (slot) {
+	case 0:
+		return nsp->mnt_ns ? nsrs_mnt_ns_common(nsp->mnt_ns) : NULL;
+	case 1:
+		return nsp->uts_ns ? &nsp->uts_ns->ns : NULL;
+	case 2:
+		return nsp->ipc_ns ? &nsp->ipc_ns->ns : NULL;
+	case 3:
+		return nsp->pid_ns_for_children ?
+		       &nsp->pid_ns_for_children->ns : NULL;
+	case 4:
+		return nsp->cgroup_ns ? &nsp->cgroup_ns->ns : NULL;
+	case 5:
+		return nsp->net_ns ? &nsp->net_ns->ns : NULL;
+	case 6:
+		return nsp->time_ns_for_children ?
+		       &nsp->time_ns_for_children->ns : NULL;
+	case 7:
+		return nsp->time_ns ? &nsp->time_ns->ns : NULL;
+	}
+	return NULL;
 }
 
 /*

@@ -36,7 +36,7 @@ pub use pid::{
     IdrPreload, NewPid, NsSet, PidCachesGuard, PidKind, PidNamespace, PidPtr, PidmapGuard, RcuTask,
 };
 pub use pid_life::{DeadPidNamespace, NewPidNamespace, PidNsCharge};
-pub use proxy::NsProxy;
+pub use proxy::{NsProxy, NsSlot};
 pub use user::UserNamespace;
 
 /// The type of a namespace, named after the `CLONE_NEW*` flag that creates one.

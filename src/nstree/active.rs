@@ -34,7 +34,7 @@ use super::LAST_INITIAL_ID;
 use core::ptr::NonNull;
 use kernel::{
     bindings,
-    ns::{self, NsCommon, NsProxy, UserNamespace},
+    ns::{self, NsCommon, NsProxy, NsSlot, UserNamespace},
     types::{ARef, ForeignOwnable},
 };
 
@@ -90,14 +90,23 @@ fn counted_owner(ns: &NsCommon) -> Option<&NsCommon> {
 /// Takes an active reference on `ns`; if it becomes active, on its owner too, and so on up.
 #[inline]
 pub(crate) fn get(ns: &NsCommon) {
-    if counts(ns.id()) && ns.active_fetch_inc() == 0 {
+    if counts(ns.id()) {
+        get_counted(ns);
+    }
+}
+
+/// [`get`] on a namespace that counts: out of line, so that callers that mostly meet initial
+/// namespaces keep only the test of the id.
+#[inline(never)]
+fn get_counted(ns: &NsCommon) {
+    if ns.active_fetch_inc() == 0 {
         activate_owners(ns);
     }
 }
 
 /// `ns` just became active: its owner takes an active reference for it, and if that makes the
 /// owner active, its own owner does, until one that was active already.
-#[inline(never)]
+#[inline]
 fn activate_owners(mut ns: &NsCommon) {
     while let Some(owner) = counted_owner(ns) {
         if owner.active_fetch_inc() != 0 {
@@ -110,10 +119,15 @@ fn activate_owners(mut ns: &NsCommon) {
 /// Drops an active reference on `ns`; if it becomes inactive, the one it held on its owner,
 /// and so on up. A count below zero is a bug: warned about, and left.
 #[inline]
-pub(crate) fn put(mut ns: &NsCommon) {
-    if !counts(ns.id()) {
-        return;
+pub(crate) fn put(ns: &NsCommon) {
+    if counts(ns.id()) {
+        put_counted(ns);
     }
+}
+
+/// [`put`] on a namespace that counts, out of line as [`get_counted`] is.
+#[inline(never)]
+fn put_counted(mut ns: &NsCommon) {
     loop {
         let left = ns.active_dec_return();
         if left != 0 {
@@ -127,22 +141,50 @@ pub(crate) fn put(mut ns: &NsCommon) {
     }
 }
 
-/// Applies `f` to each namespace an nsproxy counts active references on: mainline's eight,
+/// Applies `f` to each namespace of `nsp` that counts active references: of mainline's eight,
 /// the time namespaces for its owner and for its children counted apart even when the same.
-#[inline]
-fn for_each_in(nsp: &NsProxy, f: impl Fn(&NsCommon)) {
-    let namespaces = nsp.namespaces();
-    // Indexed, for the reason `NsProxy::namespaces()` gives: this is on every `unshare(2)`.
-    let mut i = 0;
-    while i < namespaces.len() {
-        if let Some(ns) = namespaces[i] {
+///
+/// Every `unshare(2)` comes here twice, for the new nsproxy and the old one, and most of their
+/// namespaces are usually initial ones, which count nothing: each is told by its id alone,
+/// read through the address, with no loop, array or reference made for it.
+#[inline(always)]
+fn for_each_counted_in(nsp: &NsProxy, f: impl Fn(&NsCommon)) {
+    let visit = |slot| {
+        // SAFETY: Null, or a namespace the nsproxy holds a count on: set up, alive while `nsp`
+        // is borrowed (invariants of `NsProxy`).
+        if let Some(ns) = unsafe { counted(nsp.address(slot)) } {
             f(ns);
         }
-        i += 1;
+    };
+    // One call each, not a loop, each member read where it is used: each compiles to a load,
+    // a test and a compare, with only `nsp` kept across the calls to `f`.
+    visit(NsSlot::Mnt);
+    visit(NsSlot::Uts);
+    visit(NsSlot::Ipc);
+    visit(NsSlot::PidForChildren);
+    visit(NsSlot::Cgroup);
+    visit(NsSlot::Net);
+    visit(NsSlot::TimeForChildren);
+    visit(NsSlot::Time);
+}
+
+/// The namespace at `ptr` if it counts active references.
+///
+/// # Safety
+///
+/// `ptr` must be null or point to the `ns_common` of a set-up namespace that holds a count for
+/// `'a`, as for [`NsCommon::from_raw_with_ops`].
+#[inline(always)]
+unsafe fn counted<'a>(ptr: *mut bindings::ns_common) -> Option<&'a NsCommon> {
+    let ptr = NonNull::new(ptr.cast::<NsCommon>())?;
+    // SAFETY: The caller guarantees a set-up namespace, alive for `'a`; its id is set before
+    // anyone but its creator reaches it (an initial namespace compiled out has 0).
+    if !counts(unsafe { NsCommon::peek_id(ptr) }) {
+        return None;
     }
-    if let Some(ns) = nsp.time_ns() {
-        f(ns);
-    }
+    // SAFETY: As above; a namespace with a dynamic id was entered in the tree, so it is one of
+    // a type that is built in, with operations.
+    Some(unsafe { NsCommon::from_raw(ptr.as_ptr().cast()) })
 }
 
 /// An nsproxy is being installed: its namespaces become active, or stay so.
@@ -153,7 +195,7 @@ fn for_each_in(nsp: &NsProxy, f: impl Fn(&NsCommon)) {
 #[no_mangle]
 pub unsafe extern "C" fn nsrs_nsproxy_active_get(nsp: *mut bindings::nsproxy) {
     // SAFETY: The caller holds the nsproxy, set up.
-    for_each_in(unsafe { NsProxy::from_raw(nsp) }, get);
+    for_each_counted_in(unsafe { NsProxy::from_raw(nsp) }, get_counted);
 }
 kernel::c_prototype!(nsrs_nsproxy_active_get(_));
 
@@ -166,7 +208,7 @@ kernel::c_prototype!(nsrs_nsproxy_active_get(_));
 #[no_mangle]
 pub unsafe extern "C" fn nsrs_nsproxy_active_put(nsp: *mut bindings::nsproxy) {
     // SAFETY: The caller frees the nsproxy only after the call, with its namespaces.
-    for_each_in(unsafe { NsProxy::from_raw(nsp) }, put);
+    for_each_counted_in(unsafe { NsProxy::from_raw(nsp) }, put_counted);
 }
 kernel::c_prototype!(nsrs_nsproxy_active_put(_));
 

@@ -7,6 +7,29 @@
 use super::NsCommon;
 use crate::{bindings, error::Result, ffi::c_ulong, types::Opaque};
 
+/// A namespace member of an nsproxy, for [`NsProxy::address`]: in the order of
+/// [`NsProxy::namespaces`], then the time namespace the nsproxy's owner is in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u32)]
+pub enum NsSlot {
+    /// `mnt_ns`.
+    Mnt = 0,
+    /// `uts_ns`.
+    Uts = 1,
+    /// `ipc_ns`.
+    Ipc = 2,
+    /// `pid_ns_for_children`.
+    PidForChildren = 3,
+    /// `cgroup_ns`.
+    Cgroup = 4,
+    /// `net_ns`.
+    Net = 5,
+    /// `time_ns_for_children`.
+    TimeForChildren = 6,
+    /// `time_ns`.
+    Time = 7,
+}
+
 /// A `struct nsproxy`.
 ///
 /// # Invariants
@@ -94,15 +117,13 @@ impl NsProxy {
         out
     }
 
-    /// Returns the time namespace the nsproxy's owner is in, which [`NsProxy::namespaces`] leaves
-    /// out for the one its children get; `None` where there is none or it has no operations.
-    #[inline]
-    pub fn time_ns(&self) -> Option<&NsCommon> {
-        // SAFETY: The nsproxy is valid (type invariants); the helper reads one pointer of it.
-        let ptr = unsafe { bindings::nsrs_nsproxy_time_ns(self.0.get()) };
-        // SAFETY: Null, or the `ns_common` of a set-up namespace on which the nsproxy holds a
-        // count for as long as it lives (type invariants), so for as long as `self` is borrowed.
-        unsafe { NsCommon::from_raw_with_ops(ptr) }
+    /// Returns the address of one namespace of the nsproxy, as [`NsProxy::addresses`] does,
+    /// reading only that member: with [`NsSlot::Time`], the time namespace the nsproxy's owner is
+    /// in, which [`NsProxy::addresses`] leaves out for the one its children get.
+    #[inline(always)]
+    pub fn address(&self, slot: NsSlot) -> *mut bindings::ns_common {
+        // SAFETY: The nsproxy is valid (type invariants); the helper reads one member of it.
+        unsafe { bindings::nsrs_nsproxy_ns(self.0.get(), slot as u32) }
     }
 
     /// Calls `f` on each namespace of the nsproxy that the `CLONE_NEW*` bits of `flags` stand
@@ -117,21 +138,24 @@ impl NsProxy {
         flags: c_ulong,
         mut f: impl FnMut(&NsCommon) -> Result,
     ) -> Result {
-        let mut made = [core::ptr::null_mut(); 7];
-        // SAFETY: The nsproxy is valid (type invariants); the helper writes at most 7 pointers,
-        // each the `ns_common` of one of the nsproxy's namespaces, and returns how many.
-        let n = unsafe {
-            bindings::nsrs_nsproxy_new_namespaces(self.0.get(), flags, made.as_mut_ptr())
-        };
-        let mut i = 0;
-        while i < (n as usize).min(made.len()) {
-            // SAFETY: A namespace the nsproxy holds a count on for as long as `self` is borrowed
-            // (type invariants); those without operations are left out.
-            if let Some(ns) = unsafe { NsCommon::from_raw_with_ops(made[i]) } {
-                f(ns)?;
+        let mut visit = |flag: u32, slot| {
+            if flags & flag as c_ulong == 0 {
+                return Ok(());
             }
-            i += 1;
-        }
-        Ok(())
+            // SAFETY: A namespace the nsproxy holds a count on for as long as `self` is borrowed
+            // (type invariants), or null; those without operations are left out.
+            match unsafe { NsCommon::from_raw_with_ops(self.address(slot)) } {
+                Some(ns) => f(ns),
+                None => Ok(()),
+            }
+        };
+        // One call each, not a loop over an array: this is on the path of every `unshare(2)`.
+        visit(bindings::CLONE_NEWNS, NsSlot::Mnt)?;
+        visit(bindings::CLONE_NEWUTS, NsSlot::Uts)?;
+        visit(bindings::CLONE_NEWIPC, NsSlot::Ipc)?;
+        visit(bindings::CLONE_NEWPID, NsSlot::PidForChildren)?;
+        visit(bindings::CLONE_NEWCGROUP, NsSlot::Cgroup)?;
+        visit(bindings::CLONE_NEWNET, NsSlot::Net)?;
+        visit(bindings::CLONE_NEWTIME, NsSlot::TimeForChildren)
     }
 }

@@ -177,6 +177,34 @@ static inline long listns_from(__u64 last, __u32 types, __u64 owner,
 	return sys_listns(&req, ids, nr, 0);
 }
 
+/*
+ * Every id listns() shows of the types (0: all) and owner (0: any), in
+ * pages of up to 1024 from the start; how many there are, or -1 (errno set;
+ * E2BIG when they do not fit in max).  Going on after a full page that was
+ * the last is ENOENT: the end of the walk.
+ */
+static inline long listns_all(__u32 types, __u64 owner, __u64 *ids, size_t max)
+{
+	size_t got = 0, page;
+	__u64 last = 0;
+	long n;
+
+	for (;;) {
+		page = max - got < 1024 ? max - got : 1024;
+		if (!page) {
+			errno = E2BIG;
+			return -1;
+		}
+		n = listns_from(last, types, owner, ids + got, page);
+		if (n < 0)
+			return last && errno == ENOENT ? (long)got : -1;
+		got += n;
+		if ((size_t)n < page)
+			return got;
+		last = ids[got - 1];
+	}
+}
+
 /* Whether id is among the n ids. */
 static inline bool has_id(const __u64 *ids, long n, __u64 id)
 {
