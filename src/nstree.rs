@@ -192,12 +192,14 @@ fn add(ns: &NsCommon, id_from: IdFrom) -> Result {
     if id_from == IdFrom::Entry {
         // SAFETY: A namespace that is not entered cannot be found, and its creator, our caller,
         // is the only one to reach it; it is entered with the id below, under the same hold of
-        // the lock.
-        unsafe { NsCommon::set_id(ptr, next_id()) };
+        // the lock. Its count of active references starts with its id: nobody can have taken
+        // one yet. (Those with ids from `ns_tree_gen_id` started theirs there: a mount
+        // namespace may be opened, so made active, before it is entered.)
+        unsafe {
+            NsCommon::set_id(ptr, next_id());
+            NsCommon::init_active_count(ptr);
+        }
     }
-    // SAFETY: As above: only its creator reaches it, which installs it (making it active) only
-    // once it is entered.
-    unsafe { NsCommon::init_active_count(ptr) };
     let _ = tree.by_inum.fill(key, ptr);
     // SAFETY: `ns` has its id, which never changes, and was in no tree (its key held none); it
     // leaves the tree when its number is freed, before its memory is.
@@ -312,8 +314,12 @@ pub unsafe extern "C" fn ns_tree_gen_id(ns: *mut bindings::ns_common) -> u64 {
         Some(ty) => initial_id(ty),
         None => next_id(),
     };
-    // SAFETY: The caller guarantees that nobody else reaches the namespace yet.
-    unsafe { NsCommon::set_id(ptr, id) };
+    // SAFETY: The caller guarantees that nobody else reaches the namespace yet, so nobody has
+    // taken an active reference on it either: its count starts here, with its id.
+    unsafe {
+        NsCommon::set_id(ptr, id);
+        NsCommon::init_active_count(ptr);
+    }
     id
 }
 

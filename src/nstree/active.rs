@@ -10,7 +10,8 @@
 //!
 //! - an nsproxy that a task installed holds it: counted once per nsproxy, from its
 //!   installation (`copy_namespaces()`, `switch_task_namespaces()`) to its last put; a task
-//!   drops its nsproxy when it exits, so a zombie's namespaces are inactive already;
+//!   drops its nsproxy when it exits, so the namespaces of a zombie's nsproxy are inactive
+//!   already (its user and pid namespaces stay active until it is reaped, by the rules below);
 //! - a task's real credentials have it as user namespace: counted once per task, from
 //!   `copy_creds()` to `release_task()`, moved by `commit_creds()`;
 //! - a pid was allocated in it (a pid namespace, the pid's innermost level): counted per pid,
@@ -38,9 +39,9 @@ use kernel::{
     types::{ARef, ForeignOwnable},
 };
 
-/// Whether `ns` counts active references: every namespace but the initial ones (fixed ids up
-/// to [`LAST_INITIAL_ID`]), which are always active. One without an id (an anonymous mount
-/// namespace, never entered in the tree) counts none, and is never active.
+/// Whether a namespace with id `id` counts active references: every namespace but the initial
+/// ones (fixed ids up to [`LAST_INITIAL_ID`]), which are always active. One without an id (an
+/// anonymous mount namespace, never entered in the tree) counts none, and is never active.
 #[inline(always)]
 fn counts(id: u64) -> bool {
     id > LAST_INITIAL_ID
@@ -182,8 +183,9 @@ unsafe fn counted<'a>(ptr: *mut bindings::ns_common) -> Option<&'a NsCommon> {
     if !counts(unsafe { NsCommon::peek_id(ptr) }) {
         return None;
     }
-    // SAFETY: As above; a namespace with a dynamic id was entered in the tree, so it is one of
-    // a type that is built in, with operations.
+    // SAFETY: As above; a namespace an nsproxy holds is set up, so one with a dynamic id is of
+    // a type that is built in, with operations (only an initial namespace of a type compiled
+    // out has none, and it has no dynamic id).
     Some(unsafe { NsCommon::from_raw(ptr.as_ptr().cast()) })
 }
 

@@ -63,8 +63,8 @@ impl NsCommon {
         unsafe { (*Self::raw_of(ptr)).ns_id }
     }
 
-    /// Starts the count of a namespace being entered in the namespace tree at zero: C does not
-    /// zero the memory of every type.
+    /// Starts the count of a namespace being given its id at zero: C does not zero the memory of
+    /// every type.
     ///
     /// # Safety
     ///
