@@ -73,48 +73,11 @@ struct user_namespace *rust_helper_nsrs_procfs_user_ns(struct super_block *sb)
 }
 
 /*
- * The namespaces of an nsproxy, as the ns_common each embeds, in the order
- * mnt, uts, ipc, pid (for children), cgroup, net, time (for children).
- */
-void rust_helper_nsrs_nsproxy_namespaces(struct nsproxy *nsp,
-					 struct ns_common **out)
-{
-	out[0] = nsp->mnt_ns ? nsrs_mnt_ns_common(nsp->mnt_ns) : NULL;
-	out[1] = nsp->uts_ns ? &nsp->uts_ns->ns : NULL;
-	out[2] = nsp->ipc_ns ? &nsp->ipc_ns->ns : NULL;
-	out[3] = nsp->pid_ns_for_children ? &nsp->pid_ns_for_children->ns : NULL;
-	out[4] = nsp->cgroup_ns ? &nsp->cgroup_ns->ns : NULL;
-	out[5] = nsp->net_ns ? &nsp->net_ns->ns : NULL;
-	out[6] = nsp->time_ns_for_children ? &nsp->time_ns_for_children->ns : NULL;
-}
-
-/*
- * The namespaces the current task is in, one of each type, as the
- * ns_common each embeds: those of its nsproxy, with its active pid and time
- * namespaces in place of those for its children, and its user namespace
- * last.  Null where there is none (an exiting task).
- */
-void rust_helper_nsrs_current_namespaces(struct ns_common **out)
-{
-	struct nsproxy *nsp = current->nsproxy;
-	struct pid_namespace *pid_ns = task_active_pid_ns(current);
-	unsigned int i;
-
-	for (i = 0; i < 8; i++)
-		out[i] = NULL;
-	if (nsp) {
-		rust_helper_nsrs_nsproxy_namespaces(nsp, out);
-		out[6] = nsp->time_ns ? &nsp->time_ns->ns : NULL;
-	}
-	out[3] = pid_ns ? &pid_ns->ns : NULL;
-	out[7] = &current_user_ns()->ns;
-}
-
-/*
  * One namespace of an nsproxy, as the ns_common it embeds, or NULL: @slot
- * 0 to 6 in the order of rust_helper_nsrs_nsproxy_namespaces(), 7 the time
- * namespace the nsproxy's owner is in.  Called with a constant @slot, it
- * inlines to the one load (and the test for NULL) of that member.
+ * 0 to 6 for mnt, uts, ipc, pid (for children), cgroup, net and time (for
+ * children), 7 the time namespace the nsproxy's owner is in.  Called with
+ * a constant @slot, it inlines to the one load (and the test for NULL) of
+ * that member.
  */
 struct ns_common *rust_helper_nsrs_nsproxy_ns(struct nsproxy *nsp,
 					      unsigned int slot)
@@ -140,6 +103,29 @@ struct ns_common *rust_helper_nsrs_nsproxy_ns(struct nsproxy *nsp,
 		return nsp->time_ns ? &nsp->time_ns->ns : NULL;
 	}
 	return NULL;
+}
+
+/*
+ * The namespaces the current task is in, one of each type, as the
+ * ns_common each embeds: those of its nsproxy, with its active pid and time
+ * namespaces in place of those for its children, and its user namespace
+ * last.  Null where there is none (an exiting task).
+ */
+void rust_helper_nsrs_current_namespaces(struct ns_common **out)
+{
+	struct nsproxy *nsp = current->nsproxy;
+	struct pid_namespace *pid_ns = task_active_pid_ns(current);
+	unsigned int i;
+
+	for (i = 0; i < 8; i++)
+		out[i] = NULL;
+	if (nsp) {
+		for (i = 0; i < 6; i++)
+			out[i] = rust_helper_nsrs_nsproxy_ns(nsp, i);
+		out[6] = rust_helper_nsrs_nsproxy_ns(nsp, 7);
+	}
+	out[3] = pid_ns ? &pid_ns->ns : NULL;
+	out[7] = &current_user_ns()->ns;
 }
 
 /*

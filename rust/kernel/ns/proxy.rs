@@ -110,11 +110,15 @@ impl NsProxy {
     /// [`NsProxy::namespaces`] turns them into references.
     #[inline]
     pub fn addresses(&self) -> [*mut bindings::ns_common; 7] {
-        let mut out = [core::ptr::null_mut(); 7];
-        // SAFETY: The nsproxy is valid (type invariants); the helper writes 7 pointers, the 7
-        // elements of `out`.
-        unsafe { bindings::nsrs_nsproxy_namespaces(self.0.get(), out.as_mut_ptr()) };
-        out
+        [
+            self.address(NsSlot::Mnt),
+            self.address(NsSlot::Uts),
+            self.address(NsSlot::Ipc),
+            self.address(NsSlot::PidForChildren),
+            self.address(NsSlot::Cgroup),
+            self.address(NsSlot::Net),
+            self.address(NsSlot::TimeForChildren),
+        ]
     }
 
     /// Returns the address of one namespace of the nsproxy, as [`NsProxy::addresses`] does,
