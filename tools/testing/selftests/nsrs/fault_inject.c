@@ -508,9 +508,14 @@ static const int create_errnos[] = { ENOMEM, ENOSPC, 0 };
  * returns them when an allocation of an earlier, failed setup left a name
  * behind; the debug run saw both, with the stock C code on that path.
  * And ENODEV for a network namespace: uevent_net_init() (lib/kobject_uevent.c)
- * fails with it when its netlink socket cannot be made.
+ * fails with it when its netlink socket cannot be made.  With CONFIG_INET,
+ * ENFILE and ENOBUFS too: __sock_create() (net/socket.c) returns ENFILE when
+ * sock_alloc() cannot make the inode of a control socket IPv4 and IPv6 make
+ * in each namespace (inet_ctl_sock_create(): "socket: no more sockets"), and
+ * IPv6's per-namespace set-up (net/ipv6/ndisc.c, addrconf.c) reports failed
+ * allocations as ENOBUFS; the debug run saw both.
  */
-static const int net_errnos[] = { ENOMEM, ENOSPC, ENODEV, EEXIST, EINVAL, 0 };
+static const int net_errnos[] = { ENOMEM, ENOSPC, ENODEV, EEXIST, EINVAL, ENFILE, ENOBUFS, 0 };
 /*
  * And EAGAIN for a user namespace: the new credentials' ucounts
  * (set_cred_ucounts() in kernel/cred.c) report a failed allocation so; the
