@@ -106,6 +106,46 @@ struct ns_common *rust_helper_nsrs_nsproxy_ns(struct nsproxy *nsp,
 }
 
 /*
+ * Whether nsproxies @a and @b hold the same namespace in @slot (numbered as
+ * for rust_helper_nsrs_nsproxy_ns()).  Compares the members themselves:
+ * with a constant @slot, two loads and a compare, and no call for the
+ * mount namespace's ns_common.
+ */
+bool rust_helper_nsrs_nsproxy_shares(const struct nsproxy *a,
+				     const struct nsproxy *b,
+				     unsigned int slot)
+{
+	switch (slot) {
+	case 0:
+		return a->mnt_ns == b->mnt_ns;
+	case 1:
+		return a->uts_ns == b->uts_ns;
+	case 2:
+		return a->ipc_ns == b->ipc_ns;
+	case 3:
+		return a->pid_ns_for_children == b->pid_ns_for_children;
+	case 4:
+		return a->cgroup_ns == b->cgroup_ns;
+	case 5:
+		return a->net_ns == b->net_ns;
+	case 6:
+		return a->time_ns_for_children == b->time_ns_for_children;
+	case 7:
+		return a->time_ns == b->time_ns;
+	}
+	return false;
+}
+
+/*
+ * Drops a reference on @nsp if it is the only one, leaving the count at
+ * zero: refcount_dec_if_one(), with its ordering.
+ */
+bool rust_helper_nsrs_nsproxy_dec_if_one(struct nsproxy *nsp)
+{
+	return refcount_dec_if_one(&nsp->count);
+}
+
+/*
  * The namespaces the current task is in, one of each type, as the
  * ns_common each embeds: those of its nsproxy, with its active pid and time
  * namespaces in place of those for its children, and its user namespace

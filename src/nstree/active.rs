@@ -142,31 +142,65 @@ fn put_counted(mut ns: &NsCommon) {
     }
 }
 
-/// Applies `f` to each namespace of `nsp` that counts active references: of mainline's eight,
-/// the time namespaces for its owner and for its children counted apart even when the same.
+/// Calls `f` on each of the eight namespace members of an nsproxy: of mainline's eight, the
+/// time namespaces for its owner and for its children apart, even when the same.
 ///
-/// Every `unshare(2)` comes here twice, for the new nsproxy and the old one, and most of their
-/// namespaces are usually initial ones, which count nothing: each is told by its id alone,
-/// read through the address, with no loop, array or reference made for it.
+/// One call each, not a loop over an array: `f` reads each member where it is used, so that each
+/// compiles to a few loads, a test and a compare, with only the nsproxies kept across calls.
+#[inline(always)]
+fn each_slot(mut f: impl FnMut(NsSlot)) {
+    f(NsSlot::Mnt);
+    f(NsSlot::Uts);
+    f(NsSlot::Ipc);
+    f(NsSlot::PidForChildren);
+    f(NsSlot::Cgroup);
+    f(NsSlot::Net);
+    f(NsSlot::TimeForChildren);
+    f(NsSlot::Time);
+}
+
+/// The namespace of `nsp` in `slot`, if it counts active references.
+#[inline(always)]
+fn counted_in(nsp: &NsProxy, slot: NsSlot) -> Option<&NsCommon> {
+    // SAFETY: Null, or a namespace the nsproxy holds a count on: set up, alive while `nsp` is
+    // borrowed (invariants of `NsProxy`).
+    unsafe { counted(nsp.address(slot)) }
+}
+
+/// Applies `f` to each namespace of `nsp` that counts active references.
+///
+/// Most of an nsproxy's namespaces are usually initial ones, which count nothing: each is told
+/// by its id alone, read through the address, with no reference made for it.
 #[inline(always)]
 fn for_each_counted_in(nsp: &NsProxy, f: impl Fn(&NsCommon)) {
-    let visit = |slot| {
-        // SAFETY: Null, or a namespace the nsproxy holds a count on: set up, alive while `nsp`
-        // is borrowed (invariants of `NsProxy`).
-        if let Some(ns) = unsafe { counted(nsp.address(slot)) } {
+    each_slot(|slot| {
+        if let Some(ns) = counted_in(nsp, slot) {
             f(ns);
         }
-    };
-    // One call each, not a loop, each member read where it is used: each compiles to a load,
-    // a test and a compare, with only `nsp` kept across the calls to `f`.
-    visit(NsSlot::Mnt);
-    visit(NsSlot::Uts);
-    visit(NsSlot::Ipc);
-    visit(NsSlot::PidForChildren);
-    visit(NsSlot::Cgroup);
-    visit(NsSlot::Net);
-    visit(NsSlot::TimeForChildren);
-    visit(NsSlot::Time);
+    });
+}
+
+/// Moves the active references that `old` holds to `new`, which replaces it: only the
+/// namespaces in which they differ change, those of `new` all taken before any of `old` is
+/// dropped, so that an owner they share never goes inactive on the way.
+#[inline(always)]
+fn move_active(old: &NsProxy, new: &NsProxy) {
+    let mut changed = 0u32;
+    each_slot(|slot| {
+        if !old.shares(new, slot) {
+            changed |= 1 << slot as u32;
+            if let Some(ns) = counted_in(new, slot) {
+                get_counted(ns);
+            }
+        }
+    });
+    each_slot(|slot| {
+        if changed & (1 << slot as u32) != 0 {
+            if let Some(ns) = counted_in(old, slot) {
+                put_counted(ns);
+            }
+        }
+    });
 }
 
 /// The namespace at `ptr` if it counts active references.
@@ -189,7 +223,8 @@ unsafe fn counted<'a>(ptr: *mut bindings::ns_common) -> Option<&'a NsCommon> {
     Some(unsafe { NsCommon::from_raw(ptr.as_ptr().cast()) })
 }
 
-/// An nsproxy is being installed: its namespaces become active, or stay so.
+/// A new nsproxy is being installed in a child (`copy_namespaces()`): its namespaces become
+/// active, or stay so. [`nsrs_nsproxy_active_switch`] does the same for one a task switches to.
 ///
 /// # Safety
 ///
@@ -213,6 +248,59 @@ pub unsafe extern "C" fn nsrs_nsproxy_active_put(nsp: *mut bindings::nsproxy) {
     for_each_counted_in(unsafe { NsProxy::from_raw(nsp) }, put_counted);
 }
 kernel::c_prototype!(nsrs_nsproxy_active_put(_));
+
+/// The nsproxy at `ptr`, if any.
+///
+/// # Safety
+///
+/// `ptr` must be null or point to a set-up nsproxy that stays valid, holding its namespaces,
+/// for `'a`.
+#[inline(always)]
+unsafe fn proxy<'a>(ptr: *mut bindings::nsproxy) -> Option<&'a NsProxy> {
+    // SAFETY: The caller guarantees a set-up nsproxy valid for `'a` where `ptr` is not null.
+    (!ptr.is_null()).then(|| unsafe { NsProxy::from_raw(ptr) })
+}
+
+/// A task switches from nsproxy `old` to `new` (`switch_task_namespaces()`): the namespaces of
+/// `new` become active, or stay so, before anyone sees it. When the task's reference on `old` is
+/// the last, it is dropped here, the active references of `old` move to `new`, touching only the
+/// namespaces in which they differ, and `true` is returned: the caller then frees `old` with
+/// `free_nsproxy()` instead of putting it. Either may be null: a task that exits gets none.
+///
+/// An `unshare(2)` or `setns(2)` by a task whose nsproxy is its own, the usual case, thus costs
+/// a compare per member and a count per namespace that changes, not two passes over all of them.
+///
+/// # Safety
+///
+/// The caller must hold `task_lock(p)` of a task `p` whose nsproxy is `old`, holding its
+/// reference, and unpublish `old` before unlocking; `p` must be the current task, the only one
+/// that takes references on its own nsproxy without the lock. `new`, if not null, must be a
+/// set-up nsproxy the caller holds and publishes as `p`'s.
+#[no_mangle]
+pub unsafe extern "C" fn nsrs_nsproxy_active_switch(
+    old: *mut bindings::nsproxy,
+    new: *mut bindings::nsproxy,
+) -> bool {
+    // SAFETY: Null, or the nsproxy `p` holds, which stays set up until the caller puts or frees
+    // it, after this returns.
+    let old = unsafe { proxy(old) };
+    // SAFETY: Null, or a set-up nsproxy the caller holds.
+    let new = unsafe { proxy(new) };
+    let sole = match old {
+        // SAFETY: The reference dropped is `p`'s; others take one only under `task_lock(p)`,
+        // which the caller holds, and `old` is unpublished before it unlocks.
+        Some(old) => unsafe { old.dec_if_sole() },
+        None => false,
+    };
+    match (sole, old, new) {
+        (true, Some(old), Some(new)) => move_active(old, new),
+        (true, Some(old), None) => for_each_counted_in(old, put_counted),
+        (false, _, Some(new)) => for_each_counted_in(new, get_counted),
+        _ => {}
+    }
+    sole
+}
+kernel::c_prototype!(nsrs_nsproxy_active_switch(_, _));
 
 /// The user namespace of the real credentials of `p`, a task whose credentials nobody changes
 /// under the caller.

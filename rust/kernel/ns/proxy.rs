@@ -130,6 +130,31 @@ impl NsProxy {
         unsafe { bindings::nsrs_nsproxy_ns(self.0.get(), slot as u32) }
     }
 
+    /// Whether `self` and `other` hold the same namespace in `slot`, by the members themselves:
+    /// two loads and a compare, no address computed.
+    #[inline(always)]
+    pub fn shares(&self, other: &NsProxy, slot: NsSlot) -> bool {
+        // SAFETY: Both nsproxies are valid (type invariants); the helper reads one member of each.
+        unsafe { bindings::nsrs_nsproxy_shares(self.0.get(), other.0.get(), slot as u32) }
+    }
+
+    /// Drops the caller's reference on the nsproxy if it is the only one, leaving its count at
+    /// zero (`refcount_dec_if_one()`), and returns whether it did. When it did, the caller owns
+    /// the nsproxy: it still holds its namespaces, and the caller frees it with
+    /// `free_nsproxy()`.
+    ///
+    /// # Safety
+    ///
+    /// The caller must own a reference on the nsproxy, through which nobody else can take a new
+    /// one once it returns `true`: a task's installed nsproxy, which other tasks take only under
+    /// `task_lock()`, held by the caller, which unpublishes it before unlocking.
+    #[inline]
+    pub unsafe fn dec_if_sole(&self) -> bool {
+        // SAFETY: The nsproxy is valid (type invariants); the caller owns the reference that this
+        // drops, and guarantees that nobody can take a new one once it is the last.
+        unsafe { bindings::nsrs_nsproxy_dec_if_one(self.0.get()) }
+    }
+
     /// Calls `f` on each namespace of the nsproxy that the `CLONE_NEW*` bits of `flags` stand
     /// for, in the order of [`NsProxy::namespaces`]: those `create_new_namespaces(flags)` made.
     /// Stops at the first error, and returns it.

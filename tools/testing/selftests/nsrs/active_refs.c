@@ -1297,6 +1297,87 @@ TEST(setns_and_unshare_move_activity)
 }
 
 /*
+ * P unshares a namespace X, then forks C, which shares P's nsproxy.  C
+ * unshares X's type: P's nsproxy still holds X, which stays active.  P
+ * unshares it too: now that P's nsproxy was its alone, its activity moves
+ * to P's new one, and X goes inactive.  Reaped, none is active.
+ */
+TEST(leaving_a_shared_nsproxy_keeps_it_active_for_the_rest)
+{
+	int report[2], go_p[2], go_c[2], flag;
+	__u64 x, y, z;
+	const char *name;
+	pid_t p;
+
+	SKIP_WITHOUT_NSID();
+	name = thread_type(&flag);
+	if (!name)
+		SKIP(return, "no net or uts namespaces");
+	ASSERT_EQ(0, pipe2(report, O_CLOEXEC));
+	ASSERT_EQ(0, pipe2(go_p, O_CLOEXEC));
+	ASSERT_EQ(0, pipe2(go_c, O_CLOEXEC));
+	p = fork();
+	ASSERT_GE(p, 0);
+	if (p == 0) {
+		pid_t c;
+
+		KEEP_FDS(report[1], go_p[0], go_c[0]);
+		if (unshare(flag))
+			_exit(1);
+		x = ns_id_of(0, name);
+		c = fork();
+		if (c < 0)
+			_exit(2);
+		if (c == 0) {
+			await(go_c[0]);
+			if (unshare(flag))
+				_exit(1);
+			y = ns_id_of(0, name);
+			if (!put(report[1], &y, sizeof(y)))
+				_exit(2);
+			await(go_c[0]);
+			_exit(0);
+		}
+		if (!put(report[1], &x, sizeof(x)))
+			_exit(3);
+		await(go_p[0]);
+		if (unshare(flag))
+			_exit(4);
+		z = ns_id_of(0, name);
+		if (!put(report[1], &z, sizeof(z)))
+			_exit(5);
+		await(go_p[0]);
+		_exit(wait_ok(c) ? 6 : 0);
+	}
+	close(report[1]);
+	close(go_p[0]);
+	close(go_c[0]);
+	ASSERT_TRUE(get(report[0], &x, sizeof(x)));
+	ASSERT_GT(x, NS_LAST_INIT_ID);
+	EXPECT_STATE(ACTIVE, x, "%s of P and C, sharing an nsproxy", name);
+
+	ASSERT_TRUE(put_byte(go_c[1]));
+	ASSERT_TRUE(get(report[0], &y, sizeof(y)));
+	EXPECT_NE(x, y);
+	EXPECT_STATE(ACTIVE, y, "C's new %s", name);
+	EXPECT_STATE(ACTIVE, x, "%s of P, after C left the nsproxy they shared", name);
+
+	ASSERT_TRUE(put_byte(go_p[1]));
+	ASSERT_TRUE(get(report[0], &z, sizeof(z)));
+	EXPECT_NE(x, z);
+	EXPECT_STATE(ACTIVE, z, "P's new %s", name);
+	EXPECT_STATE(INACTIVE, x, "%s that P and C both left", name);
+	EXPECT_STATE(ACTIVE, y, "C's %s, after P's switch", name);
+
+	close(go_c[1]);
+	close(go_p[1]);
+	ASSERT_EQ(0, wait_ok(p));
+	EXPECT_STATE(INACTIVE, y, "C's %s, C reaped", name);
+	EXPECT_STATE(INACTIVE, z, "P's %s, P reaped", name);
+	close(report[0]);
+}
+
+/*
  * In a joiner, in the target's namespaces: for each byte read from cmd,
  * setns(pidfd) into the target, now a zombie or reaped, without and with
  * CLONE_NEWUSER.  Both must fail with ESRCH.  The result goes to report
