@@ -34,17 +34,19 @@ KUNIT_SUBTEST = re.compile(r"^(\s*)# Subtest: (\S+)")
 BEGIN = re.compile(r"^NSRS-TEST-BEGIN (\S+)")
 END = re.compile(r"^NSRS-TEST-END (\S+) rc=(\d+)")
 RC_SKIP = 4  # kselftest's KSFT_SKIP
+CLIENTS = "clients/"  # the real clients' scenarios (guest/clients/)
+NSRS_ONLY = "no /proc/namespaces"  # their skip on a kernel without it
 
 
 def tap_status(ok, desc):
-    """PASS, FAIL or SKIP for a TAP result line, and its name."""
+    """PASS, FAIL or SKIP for a TAP result line, its name, and a skip's reason."""
     name, _, directive = desc.partition(" # ")
-    directive = directive.strip().upper()
-    if directive.startswith("SKIP"):
-        return "SKIP", name.strip()
-    if ok == "ok" or directive.startswith("XFAIL"):
-        return "PASS", name.strip()
-    return "FAIL", name.strip()
+    directive = directive.strip()
+    if directive.upper().startswith("SKIP"):
+        return "SKIP", name.strip(), directive[4:].strip()
+    if ok == "ok" or directive.upper().startswith("XFAIL"):
+        return "PASS", name.strip(), ""
+    return "FAIL", name.strip(), ""
 
 
 def clean(name):
@@ -81,17 +83,17 @@ class Parser:
         # Depth 0 closes a suite whose cases were recorded one by one.
         if depth < 1 or depth >= len(suites):
             return
-        status, name = tap_status(m.group(2), m.group(4))
+        status, name, note = tap_status(m.group(2), m.group(4))
         path = ".".join(s for s in suites[1 : depth + 1] if s)
-        self.add(status, f"kunit/{path}.{clean(name)}")
+        self.add(status, f"kunit/{path}.{clean(name)}", note)
 
     def kselftest_block(self, test, lines, rc):
         subtests = 0
         for line in lines:
             m = TAP_RESULT.match(line)
             if m and not m.group(1):
-                status, name = tap_status(m.group(2), m.group(4))
-                self.add(status, f"{test}/{clean(name)}")
+                status, name, note = tap_status(m.group(2), m.group(4))
+                self.add(status, f"{test}/{clean(name)}", note)
                 subtests += 1
         if rc is None:
             self.add("FAIL", test, "no end marker: the guest crashed or timed out")
@@ -217,6 +219,21 @@ def judge(expected_path, paths):
         if status == "PASS" and nsrs.get(test) != "PASS" and "nsrs" in by_kernel:
             judged.append(("FAIL", "nsrs", f"compare/{test}",
                            f"passes on stock, {nsrs.get(test, 'missing').lower()} on nsrs"))
+    # A real client's scenario must end alike on both kernels, but for the
+    # checks of /proc/namespaces, which only the nsrs kernel has.
+    if "stock" in by_kernel and "nsrs" in by_kernel:
+        notes = {(kernel, test): note for _, kernel, test, note in judged}
+        for test in sorted(set(stock) | set(nsrs)):
+            if not test.startswith(CLIENTS):
+                continue
+            on_stock, on_nsrs = stock.get(test, "missing"), nsrs.get(test, "missing")
+            if on_stock == on_nsrs or on_stock == "PASS":  # a stock PASS is checked above
+                continue
+            if on_nsrs == "PASS" and notes.get(("stock", test)) == NSRS_ONLY:
+                continue
+            judged.append(("FAIL", "nsrs", f"compare/{test}",
+                           f"{on_stock.lower()} on stock, {on_nsrs.lower()} on nsrs: "
+                           "a real client must behave alike on both"))
     # Every entry of the expected set must have run.
     for test, (status, _) in sorted(expected.items()):
         for kernel in ("stock", "nsrs"):

@@ -7,7 +7,8 @@
 #    the kernel version;
 #  - a WARNING (and a panic, an Oops, a BUG) in the console log fails the run;
 #  - a failing kselftest, a crashed guest and a failing KUnit case fail it;
-#  - the nsrs kernel passing fewer tests than the stock one fails it;
+#  - the nsrs kernel passing fewer tests than the stock one fails it, and a
+#    real client's scenario ending otherwise on the two kernels too;
 #  - and a clean log passes, so the checks are not failing everything.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -115,6 +116,32 @@ expect_failure failing-kunit-case "judge_log $work/kunit-failure.log" "FAIL stoc
 expect_failure nsrs-passes-fewer-than-stock \
 	"$results judge $work/expected.txt $work/stock.txt $work/nsrs.txt" \
 	"FAIL nsrs compare/nsrs/init_ns .*passes on stock"
+
+# A real client's scenario must end alike on both kernels: a check that
+# skips on stock for any reason but the missing /proc/namespaces fails the
+# run even where nsrs passes it, and one skipped for that reason does not.
+client_log() { # the skip directive of the stock run's check, or none
+	good_log | awk -v skip="$1" '/^NSRS-TESTS-END/ {
+		print "NSRS-TEST-BEGIN clients/iproute2"; print "TAP version 13"; print "1..1"
+		print "ok 1 - add: two namespaces" (skip == "" ? "" : " # SKIP " skip)
+		print "NSRS-TEST-END clients/iproute2 rc=0" } { print }'
+}
+: >"$work/expected.txt"
+client_log "" >"$work/client.log"
+client_log "ip is not installed" >"$work/client-skipped.log"
+client_log "no /proc/namespaces" >"$work/client-procns.log"
+"$results" parse nsrs "$work/client.log" >"$work/nsrs.txt"
+"$results" parse stock "$work/client-skipped.log" >"$work/stock.txt"
+expect_failure client-differs-across-kernels \
+	"$results judge $work/expected.txt $work/stock.txt $work/nsrs.txt" \
+	"FAIL nsrs compare/clients/iproute2/add:_two_namespaces .*alike on both"
+"$results" parse stock "$work/client-procns.log" >"$work/stock.txt"
+if out=$("$results" judge "$work/expected.txt" "$work/stock.txt" "$work/nsrs.txt") &&
+	grep -q "^SKIP stock clients/iproute2/add:_two_namespaces  # no /proc/namespaces" <<<"$out"; then
+	report PASS client-skips-only-proc-namespaces-on-stock
+else
+	report FAIL client-skips-only-proc-namespaces-on-stock "$(tail -n1 <<<"$out")"
+fi
 
 # A test the expected set lists as passing on stock that fails there.
 echo "PASS nsrs/init_ns" >"$work/expected.txt"

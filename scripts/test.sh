@@ -36,7 +36,9 @@ step "harness self-test (the checks below must be able to fail) and lint (checkp
 # Boot one kernel in test mode; show one line per test binary as it starts.
 boot_tests() {
 	local flavor=$1 total
-	total=$(($(grep -c . "$build/selftests/kselftest-list.txt") + 1))
+	# The kselftests, nsrs-lsns-test, and a scenario per real client.
+	total=$(($(grep -c . "$build/selftests/kselftest-list.txt") + 1 +
+		$(find "$top/guest/clients" -type f -perm -u+x | wc -l)))
 	NSRS_TIMEOUT=${NSRS_TIMEOUT:-1800} "$top/scripts/run-qemu.sh" "$flavor" test \
 		"$results/console-$flavor.log" |
 		awk -v k="$flavor" -v t="$total" '
