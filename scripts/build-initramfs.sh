@@ -73,6 +73,7 @@ else
 			{ echo "error: $bin cannot load from the image: a library is missing" >&2; exit 1; }
 	done
 	install -D -m 755 -t "$stage/lib/nsrs/clients" "$top"/guest/clients/*
+	install -m 755 "$top/guest/nsrs-realroot" "$stage/bin/"
 fi
 # The benchmark, when make bench has built it.
 [ ! -x "$build/bench/nsbench" ] || install -m 755 "$build/bench/nsbench" "$stage/bin/"
