@@ -17,7 +17,8 @@ tap_skip_all() {
 	echo "1..0 # SKIP $1"
 	exit 4
 }
-# result STATUS DESCRIPTION: one TAP line, ok when STATUS is 0.
+# result STATUS DESCRIPTION: one TAP line, ok when STATUS is 0; returns
+# whether it was (so that "result ... || diag FILE" explains a failure).
 result() {
 	n=$((n + 1))
 	if [ "$1" = 0 ]; then
@@ -25,6 +26,7 @@ result() {
 	else
 		echo "not ok $n - $2"
 		failed=$((failed + 1))
+		return 1
 	fi
 }
 # check DESCRIPTION COMMAND...: a test that passes when COMMAND succeeds.
