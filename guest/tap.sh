@@ -73,6 +73,10 @@ same() {
 	a=$(readlink "$1") && [ -n "$a" ] && [ "$a" = "$(readlink "$2")" ]
 }
 
+# How many pid namespaces deep process $1 is (1 in the initial one): the
+# fields of its NSpid.
+pid_depth() { set -- $(sed -n 's/^NSpid://p' "/proc/$1/status" 2>/dev/null); echo $#; }
+
 # /proc/namespaces, the nsrs kernel's listing of every live namespace: on a
 # kernel without it (the stock one), the checks that read it are skipped.
 procns=/proc/namespaces
