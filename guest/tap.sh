@@ -50,8 +50,11 @@ tap_end() {
 	[ "$failed" = 0 ]
 	exit $?
 }
-# diag FILE: FILE's lines as TAP comments.
-diag() { sed 's/^/# /' "$1"; }
+# diag [FILE]: FILE's lines, or those of the standard input, as TAP comments.
+diag() { sed 's/^/# /' "$@"; }
+# output NAME FILE: FILE's lines as TAP comments the host collects, so that
+# scripts/results.py can compare a program's output across the two kernels.
+output() { sed "s/^/# NSRS-OUTPUT $1: /" "$2"; }
 
 # The number in a namespace name: net:[4026531840] -> 4026531840.
 inum() { echo "$1" | tr -cd 0-9; }

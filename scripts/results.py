@@ -10,7 +10,9 @@
 
 The console log holds KUnit's KTAP output from boot, then the kselftests the
 guest ran, each framed by NSRS-TEST-BEGIN/END markers, and anything the kernel
-printed.  A kernel problem anywhere in it (panic, Oops, BUG, WARNING, KASAN,
+printed.  A test may also print a program's output, normalized, as
+"# NSRS-OUTPUT NAME: LINE" comments: it becomes the note of a result
+<suite>/<test>/output:NAME, which must be the same on both kernels.  A kernel problem anywhere in it (panic, Oops, BUG, WARNING, KASAN,
 lockdep, hung task, RCU stall) is a failed test of its own.
 """
 import re
@@ -33,6 +35,8 @@ TAP_RESULT = re.compile(r"^(\s*)(ok|not ok) (\d+) ?-? ?(.*)$")
 KUNIT_SUBTEST = re.compile(r"^(\s*)# Subtest: (\S+)")
 BEGIN = re.compile(r"^NSRS-TEST-BEGIN (\S+)")
 END = re.compile(r"^NSRS-TEST-END (\S+) rc=(\d+)")
+OUTPUT = re.compile(r"^# NSRS-OUTPUT (\S+): (.*)$")
+OUTPUT_PREFIX = "output:"
 RC_SKIP = 4  # kselftest's KSFT_SKIP
 CLIENTS = "clients/"  # the real clients' scenarios (guest/clients/)
 NSRS_ONLY = "no /proc/namespaces"  # their skip on a kernel without it
@@ -89,12 +93,19 @@ class Parser:
 
     def kselftest_block(self, test, lines, rc):
         subtests = 0
+        outputs = {}
         for line in lines:
+            m = OUTPUT.match(line)
+            if m:
+                outputs.setdefault(m.group(1), []).append(" ".join(m.group(2).split()))
+                continue
             m = TAP_RESULT.match(line)
             if m and not m.group(1):
                 status, name, note = tap_status(m.group(2), m.group(4))
                 self.add(status, f"{test}/{clean(name)}", note)
                 subtests += 1
+        for name, text in outputs.items():
+            self.add("PASS", f"{test}/{OUTPUT_PREFIX}{clean(name)}", " | ".join(text))
         if rc is None:
             self.add("FAIL", test, "no end marker: the guest crashed or timed out")
         elif rc == 0:
@@ -234,6 +245,13 @@ def judge(expected_path, paths):
             judged.append(("FAIL", "nsrs", f"compare/{test}",
                            f"{on_stock.lower()} on stock, {on_nsrs.lower()} on nsrs: "
                            "a real client must behave alike on both"))
+        # A program's output, where a test printed it, must be the same too.
+        for test in sorted(set(stock) & set(nsrs)):
+            if test.rpartition("/")[2].startswith(OUTPUT_PREFIX):
+                if notes[("stock", test)] != notes[("nsrs", test)]:
+                    judged.append(("FAIL", "nsrs", f"compare/{test}",
+                                   f"stock printed: {notes[('stock', test)]}; "
+                                   f"nsrs printed: {notes[('nsrs', test)]}"))
     # Every entry of the expected set must have run.
     for test, (status, _) in sorted(expected.items()):
         for kernel in ("stock", "nsrs"):

@@ -8,7 +8,8 @@
 #  - a WARNING (and a panic, an Oops, a BUG) in the console log fails the run;
 #  - a failing kselftest, a crashed guest and a failing KUnit case fail it;
 #  - the nsrs kernel passing fewer tests than the stock one fails it, and a
-#    real client's scenario ending otherwise on the two kernels too;
+#    real client's scenario ending otherwise on the two kernels too, or
+#    printing another output;
 #  - and a clean log passes, so the checks are not failing everything.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -120,10 +121,11 @@ expect_failure nsrs-passes-fewer-than-stock \
 # A real client's scenario must end alike on both kernels: a check that
 # skips on stock for any reason but the missing /proc/namespaces fails the
 # run even where nsrs passes it, and one skipped for that reason does not.
-client_log() { # the skip directive of the stock run's check, or none
-	good_log | awk -v skip="$1" '/^NSRS-TESTS-END/ {
+client_log() { # the skip directive of the stock run's check, or none; the output
+	good_log | awk -v skip="$1" -v output="${2:-a b}" '/^NSRS-TESTS-END/ {
 		print "NSRS-TEST-BEGIN clients/iproute2"; print "TAP version 13"; print "1..1"
 		print "ok 1 - add: two namespaces" (skip == "" ? "" : " # SKIP " skip)
+		print "# NSRS-OUTPUT list: " output
 		print "NSRS-TEST-END clients/iproute2 rc=0" } { print }'
 }
 : >"$work/expected.txt"
@@ -142,6 +144,11 @@ if out=$("$results" judge "$work/expected.txt" "$work/stock.txt" "$work/nsrs.txt
 else
 	report FAIL client-skips-only-proc-namespaces-on-stock "$(tail -n1 <<<"$out")"
 fi
+client_log "" "a c" >"$work/client-output.log"
+"$results" parse stock "$work/client-output.log" >"$work/stock.txt"
+expect_failure client-output-differs-across-kernels \
+	"$results judge $work/expected.txt $work/stock.txt $work/nsrs.txt" \
+	"FAIL nsrs compare/clients/iproute2/output:list .*stock printed: a c; nsrs printed: a b"
 
 # A test the expected set lists as passing on stock that fails there.
 echo "PASS nsrs/init_ns" >"$work/expected.txt"
