@@ -8,11 +8,15 @@
 #   make test-configs  the nsrs kernel without each optional namespace type,
 #               and fully preemptible: KUnit and the nsrs kselftests on each
 #   make bench  per-operation cost of the namespace paths on both kernels
+#   make series the patch series a kernel developer applies with git am
+#               (build/series/), generated from patches/ and the sources
+#   make check-series  that series applied to a fresh tree and built at every
+#               patch with CONFIG_NSRS=y and off, then booted through the tests
 #
 # Both install what is missing first (Debian 12, as root).  Build output goes
 # to build/, which git ignores.
 
-.PHONY: run test test-debug test-configs bench deps tree kernels selftests check-harness check-upstream clean distclean
+.PHONY: run test test-debug test-configs bench series check-series deps tree kernels selftests check-harness check-upstream clean distclean
 
 run:
 	@scripts/run.sh
@@ -33,6 +37,12 @@ test-configs:
 # Per-operation cost, nsrs against stock, in instructions (QEMU -icount).
 bench:
 	@scripts/bench.sh
+
+series: deps
+	@scripts/series.sh
+
+check-series: deps
+	@scripts/check-series.sh
 
 deps:
 	@scripts/install-deps.sh

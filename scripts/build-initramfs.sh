@@ -10,7 +10,7 @@ set -euo pipefail
 . "$(dirname "$0")/env.sh"
 
 flavor=${1:?usage: build-initramfs.sh nsrs|stock|debug|matrix-NAME}
-kout=$build/kernel-$flavor
+kout=$kernels/kernel-$flavor
 stage=$build/initramfs-$flavor
 image=$build/initramfs-$flavor.cpio.gz
 

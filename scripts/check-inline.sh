@@ -10,13 +10,13 @@
 set -uo pipefail
 . "$(dirname "$0")/env.sh"
 
-vmlinux=${1:-$build/kernel-nsrs/vmlinux}
+vmlinux=${1:-$kernels/kernel-nsrs/vmlinux}
 HOT="alloc_pid free_pid put_pid disable_pid_allocation nsrs_alloc_inum nsrs_free_inum
      ns_registry_add ns_registry_add_nsproxy copy_pid_ns"
 
 report() { printf '%s host inline/%s%s\n' "$1" "$2" "${3:+  # $3}"; }
 
-if ! grep -qx 'CONFIG_RUST_INLINE_HELPERS=y' "$build/kernel-nsrs/.config" 2>/dev/null; then
+if ! grep -qx 'CONFIG_RUST_INLINE_HELPERS=y' "$kernels/kernel-nsrs/.config" 2>/dev/null; then
 	report FAIL config "kernel-nsrs is built without CONFIG_RUST_INLINE_HELPERS"
 	exit 0
 fi

@@ -5,6 +5,9 @@
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build=$top/build
 tree=${NSRS_TREE:-$build/linux}
+# Where the kernels are built (build/kernel-<flavor>): make check-series
+# builds those of the series' tree in a directory of its own.
+kernels=${NSRS_KERNELS:-$build}
 export PATH=/usr/lib/llvm-19/bin:$PATH
 export LIBCLANG_PATH=/usr/lib/llvm-19/lib
 BINDGEN=${BINDGEN:-${CARGO_HOME:-$HOME/.cargo}/bin/bindgen}

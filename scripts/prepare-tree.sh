@@ -1,6 +1,7 @@
 #!/bin/bash
 # Prepare the patched kernel tree: extract the Debian linux-source tarball,
-# apply patches/*.patch in order, and link the project's sources in.
+# apply patches/*.patch in order, and link the project's sources in, each
+# at the place patches/series-files gives it.
 #
 # Re-running is cheap: unchanged patches stay applied, changed ones (and those
 # after them) are reverted and re-applied, so only the files they touch get
@@ -12,6 +13,7 @@
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/scripts/series-files.sh"
 tree=${NSRS_TREE:-$top/build/linux}
 patches=${NSRS_PATCHES:-$top/patches}
 tarball=${KERNEL_TARBALL:-/usr/src/linux-source-6.12.tar.xz}
@@ -43,7 +45,7 @@ revert_changed() {
 	mapfile -t applied < <(ls "$state/applied" 2>/dev/null | sort)
 	for i in "${!applied[@]}"; do
 		cmp -s "$state/applied/${applied[$i]}" "$patches/${applied[$i]}" || break
-		[ "${applied[$i]}" = "$(ls "$patches" | sort | sed -n "$((i + 1))p")" ] || break
+		[ "${applied[$i]}" = "$(cd "$patches" && ls -- *.patch | sort | sed -n "$((i + 1))p")" ] || break
 		keep=$((i + 1))
 	done
 	for ((i = ${#applied[@]} - 1; i >= keep; i--)); do
@@ -69,26 +71,30 @@ apply_series() {
 	done
 }
 
-# Link every file under $1 of the project into the tree at the same path.
-# A link may replace an earlier link, never a file of the kernel's own.
+# Link each of the project's files into the tree at its place (the one
+# patches/series-files gives it, where make series adds it).  A link may
+# replace an earlier link, never a file of the kernel's own.
 link_files() {
-	local dir=$1 f dst
-	[ -d "$top/$dir" ] || return 0
-	while IFS= read -r f; do
-		dst=$tree/$f
-		if [ -e "$dst" ] && [ ! -L "$dst" ]; then
-			die "$f would replace the kernel's own file"
+	local nr src dst
+	while read -r nr src dst; do
+		[ "$nr" != - ] || continue
+		if [ -e "$tree/$dst" ] && [ ! -L "$tree/$dst" ]; then
+			die "$src would replace the kernel's own $dst"
 		fi
-		mkdir -p "$(dirname "$dst")"
-		ln -sfn "$top/$f" "$dst"
-	done < <(cd "$top" && find "$dir" -type f ! -name '*~' ! -name '.*' | sort)
+		mkdir -p "$(dirname "$tree/$dst")"
+		ln -sfn "$top/$src" "$tree/$dst"
+	done < <(series_map)
 }
 
-# Drop links left over from files the project no longer has.
+# Drop links to the project that are no longer where a file of it goes:
+# files it no longer has, or that moved.
 prune_links() {
-	find "$tree/nsrs" "$tree/rust" "$tree/tools/testing/selftests" "$tree/Documentation" \
-		-type l -lname "$top/*" ! -exec test -e {} \; -print 2>/dev/null |
-		xargs -r rm -f
+	local wanted
+	wanted=$(series_map | awk '$1 != "-" { print $3 }')
+	(cd "$tree" && find . -path ./.nsrs -prune -o -type l -lname "$top/*" -print) |
+		sed "s|^\./||" | { grep -vxF "$wanted" || true; } | sed "s|^|$tree/|" | xargs -r rm -f
+	# The component's directory before it moved to kernel/nsrs/.
+	[ ! -d "$tree/nsrs" ] || rmdir "$tree/nsrs" 2>/dev/null || true
 }
 
 [ -f "$tree/Makefile" ] || extract
@@ -96,11 +102,7 @@ mkdir -p "$state/applied"
 revert_changed || extract
 apply_series
 
-mkdir -p "$tree/nsrs"
-ln -sfn "$top/Kbuild" "$tree/nsrs/Kbuild"
-ln -sfn "$top/src" "$tree/nsrs/src"
-link_files rust
-link_files tools/testing/selftests
-link_files Documentation
+series_check_assigned
+link_files
 prune_links
 log "Linux $(kernel_version) with $(ls "$state/applied" | wc -l) nsrs patches, sources linked"

@@ -13,7 +13,7 @@ set -euo pipefail
 flavor=${1:?usage: run-qemu.sh nsrs|stock shell|demo|test [LOG]}
 mode=${2:-shell}
 logfile=${3:-/dev/null}
-kernel=$build/kernel-$flavor/arch/x86/boot/bzImage
+kernel=$kernels/kernel-$flavor/arch/x86/boot/bzImage
 initrd=$build/initramfs-$flavor.cpio.gz
 timeout=${NSRS_TIMEOUT:-1200}
 

@@ -6,7 +6,7 @@
 set -euo pipefail
 . "$(dirname "$0")/env.sh"
 
-results=$build/results
+results=${NSRS_RESULTS:-$build/results}
 steps=9
 n=0
 step() { n=$((n + 1)); printf '\n==> [test] step %d/%d: %s\n' "$n" "$steps" "$*"; }
@@ -14,7 +14,8 @@ step() { n=$((n + 1)); printf '\n==> [test] step %d/%d: %s\n' "$n" "$steps" "$*"
 step "dependencies"
 "$top/scripts/install-deps.sh"
 step "kernel tree (extract, patch series, links)"
-"$top/scripts/prepare-tree.sh"
+# make check-series boots the tree its series built: that one is ready.
+[ -n "${NSRS_TREE_READY:-}" ] || "$top/scripts/prepare-tree.sh"
 "$top/scripts/check_upstream.py"	# warns (does not fail) if the C nsrs mirrors changed
 step "kernel-nsrs (CONFIG_NSRS=y); next: kernel-stock"
 "$top/scripts/build-kernel.sh" nsrs

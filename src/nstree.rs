@@ -28,9 +28,10 @@
 //! from `nsfs_init()`, the first point at which `init_net` and the initial mount namespace
 //! exist), the others where they are created: pid namespaces by their Rust creation, which
 //! numbers and enters them at once ([`number_and_enter`]), the other types at the end of
-//! `create_new_namespaces()` and of `create_user_ns()`. Freeing the inode number (`proc_free_inum()`,
-//! which every type's `ns_free_inum()` calls on its way to being freed) removes it from both, before
-//! the memory goes. The tree does not count references: it keeps nothing alive.
+//! `create_new_namespaces()` and of `create_user_ns()`. Freeing the inode number
+//! (`proc_free_inum()`, which every type's `ns_free_inum()` calls on its way to being freed)
+//! removes it from both, before the memory goes. The tree does not count references: it keeps
+//! nothing alive.
 //!
 //! # Why readers are safe
 //!

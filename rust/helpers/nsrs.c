@@ -1,14 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Helpers for the nsrs abstractions: C that Rust cannot express directly
- * (inline functions, macros, calls through operation tables).  Empty
- * unless CONFIG_NSRS=y.
+ * Helpers for the namespace abstractions (kernel::ns) and the nsrs
+ * component: C that Rust cannot express directly (inline functions,
+ * macros, calls through operation tables).  Empty unless CONFIG_NSRS=y.
  */
 
 #ifdef CONFIG_NSRS
 #include <linux/cred.h>
 #include <linux/export.h>
-#include <linux/dcache.h>
 #include <linux/fs.h>
 #include <linux/idr.h>
 #include <linux/proc_fs.h>
@@ -30,16 +29,6 @@ unsigned int rust_helper_ns_common_count(const struct ns_common *ns)
 	return refcount_read(&ns->count);
 }
 
-struct dentry *rust_helper_dget(struct dentry *dentry)
-{
-	return dget(dentry);
-}
-
-const struct cred *rust_helper_current_cred(void)
-{
-	return current_cred();
-}
-
 struct user_namespace *rust_helper_current_user_ns(void)
 {
 	return current_user_ns();
@@ -53,17 +42,6 @@ void rust_helper_idr_init(struct idr *idr)
 void rust_helper_idr_preload_end(void)
 {
 	idr_preload_end();
-}
-
-bool rust_helper_dir_emit(struct dir_context *ctx, const char *name,
-			  int namelen, u64 ino, unsigned int type)
-{
-	return dir_emit(ctx, name, namelen, ino, type);
-}
-
-bool rust_helper_dir_emit_dots(struct file *file, struct dir_context *ctx)
-{
-	return dir_emit_dots(file, ctx);
 }
 
 /* The user namespace of the pid namespace a procfs instance shows. */
@@ -202,20 +180,17 @@ struct user_namespace *rust_helper_nsrs_task_real_user_ns(struct task_struct *p)
 	return rcu_dereference_protected(p->real_cred, 1)->user_ns;
 }
 
-/* access_ok(), for a Rust caller that checks a whole user buffer first. */
-bool rust_helper_access_ok(const void __user *addr, unsigned long size)
-{
-	return access_ok(addr, size);
-}
-
-#include "nsrs_pid.c"
-#include "nsrs_sync.c"
-
 /*
- * The Rust component defines these in place of fs/nsfs.c, kernel/pid.c and
- * kernel/pid_namespace.c, which exported them for modules.
+ * The Rust component defines these in place of the C that exported them for
+ * modules.
  */
+
+/* In place of fs/nsfs.c. */
 EXPORT_SYMBOL_GPL(open_related_ns);
+
+/* In place of kernel/pid.c. */
 EXPORT_SYMBOL_GPL(put_pid);
+
+/* In place of kernel/pid_namespace.c. */
 EXPORT_SYMBOL_GPL(put_pid_ns);
 #endif

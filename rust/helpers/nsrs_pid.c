@@ -2,9 +2,10 @@
 /*
  * Helpers for the nsrs pid core: inline functions and macros of the pid,
  * signal, sched and capability headers, which Rust cannot call directly.
- * Included from nsrs.c, under CONFIG_NSRS.
+ * Empty unless CONFIG_NSRS=y.
  */
 
+#ifdef CONFIG_NSRS
 #include <linux/acct.h>
 #include <linux/capability.h>
 #include <linux/cred.h>
@@ -53,3 +54,4 @@ void rust_helper_nsrs_acct_exit_ns(struct pid_namespace *ns)
 {
 	acct_exit_ns(ns);
 }
+#endif

@@ -3,9 +3,10 @@
  * Helpers for the locks, references and task state the nsrs abstractions
  * share with C: inline functions and macros, each called as C calls it.
  * With CONFIG_RUST_INLINE_HELPERS they compile, inline, to what the C
- * does.  Included from nsrs.c, under CONFIG_NSRS.
+ * does.  Empty unless CONFIG_NSRS=y.
  */
 
+#ifdef CONFIG_NSRS
 #include <linux/rcupdate.h>
 #include <linux/refcount.h>
 #include <linux/rwlock.h>
@@ -115,3 +116,4 @@ struct kernel_siginfo *rust_helper_SEND_SIG_PRIV(void)
 {
 	return SEND_SIG_PRIV;
 }
+#endif

@@ -174,7 +174,8 @@ impl InumTable {
         }
     }
 
-    /// Sets or clears the bit of `key` in `entered`, as its slot becomes an entry or stops being one.
+    /// Sets or clears the bit of `key` in `entered`, as its slot becomes an entry or stops being
+    /// one.
     #[inline]
     fn mark_entered(&mut self, key: usize, entered: bool) {
         let (word, bit) = bit_of(key);

@@ -1,0 +1,104 @@
+#!/bin/bash
+# make check-series: the series of make series, checked the way a kernel
+# developer takes it.
+#
+#   1. make series (scripts/series.sh) writes build/series/;
+#   2. checkpatch.pl --strict on every patch of it;
+#   3. git am, one patch at a time, on a freshly extracted tree
+#      (build/series-check/linux), and after each an incremental build of
+#      the nsrs kernel (CONFIG_NSRS=y, once the option exists) and of the
+#      stock one (the option off), in build/series-check/kernel-<flavor>;
+#   4. the tree the last patch leaves is the one make test builds
+#      (scripts/prepare-tree.sh), file for file;
+#   5. make test's guest runs and judge on the two kernels of the last
+#      patch, with the selftests of the series' tree (build/series-check/
+#      results/).
+# Result lines "PASS|FAIL host series/<check>" go to
+# build/series-check/results.txt; the run fails on the first failure of
+# steps 1 to 4, and on any failure of step 5.
+set -euo pipefail
+. "$(dirname "$0")/env.sh"
+
+tarball=${KERNEL_TARBALL:-/usr/src/linux-source-6.12.tar.xz}
+series=$build/series
+work=$build/series-check
+results=$work/results.txt
+
+log() { printf '==> [check-series] %s\n' "$*"; }
+report() { printf '%s host series/%s%s\n' "$1" "$2" "${3:+  # $3}" | tee -a "$results"; }
+fail() { report FAIL "$@"; exit 1; }
+
+start=$SECONDS
+rm -rf "$work"
+mkdir -p "$work"
+: >"$results"
+
+NSRS_SERIES=$series "$top/scripts/series.sh"
+mapfile -t patches < <(ls "$series"/[0-9]*.patch | grep -v '/0000-cover-letter.patch$')
+report PASS make-series "${#patches[@]} patches and a cover letter"
+
+# checkpatch.pl runs from a kernel tree; the prepared one has the same script.
+"$top/scripts/prepare-tree.sh" >/dev/null
+for p in "${patches[@]}"; do
+	name=$(basename "$p" .patch)
+	if out=$(cd "$tree" && scripts/checkpatch.pl --strict -q --no-summary "$p" 2>&1) && [ -z "$out" ]; then
+		report PASS "checkpatch/$name"
+	else
+		printf '%s\n' "$out" >"$work/checkpatch-$name.txt"
+		report FAIL "checkpatch/$name" "$(grep -m1 -E '^(ERROR|WARNING|CHECK)' <<<"$out")"
+	fi
+done
+
+log "extracting $(basename "$tarball") into ${work#$top/}/linux"
+mkdir -p "$work/linux"
+tar -xf "$tarball" -C "$work/linux" --strip-components=1
+git -C "$work/linux" init -q
+git -C "$work/linux" add -A -f	# Debian's .gitignore ignores the whole top level
+git -C "$work/linux" -c user.name=base -c user.email=base@localhost commit -qm base
+
+# Build one kernel of the series' tree as it stands: configured afresh, as
+# the Kconfig options of the patches so far allow, and built incrementally.
+build_step() {
+	local flavor=$1 name=$2 t=$SECONDS state
+	rm -f "$work/kernel-$flavor/.nsrs-config"
+	if ! NSRS_TREE=$work/linux NSRS_KERNELS=$work NSRS_CONFIG_VERIFY=0 \
+		"$top/scripts/build-kernel.sh" "$flavor" >"$work/build-$flavor.log" 2>&1; then
+		tail -n 30 "$work/build-$flavor.log" >&2
+		fail "build/$name/$flavor" "does not build (log: ${work#$top/}/build-$flavor.log)"
+	fi
+	state=$(grep -E '^(# )?CONFIG_NSRS[= ]' "$work/kernel-$flavor/.config" || echo "no CONFIG_NSRS yet")
+	report PASS "build/$name/$flavor" "$((SECONDS - t)) s, $state"
+}
+
+for p in "${patches[@]}"; do
+	name=$(basename "$p" .patch)
+	git -C "$work/linux" -c user.name=check -c user.email=check@localhost am -q "$p" ||
+		fail "apply/$name" "git am fails"
+	build_step nsrs "$name"
+	build_step stock "$name"
+done
+# The last step's kernels have the whole configuration: configured once
+# more, and checked this time.
+rm -f "$work"/kernel-{nsrs,stock}/.nsrs-config
+NSRS_TREE=$work/linux NSRS_KERNELS=$work "$top/scripts/build-kernel.sh" nsrs >/dev/null ||
+	fail config/nsrs "the nsrs kernel of the series lacks options of configs/"
+NSRS_TREE=$work/linux NSRS_KERNELS=$work "$top/scripts/build-kernel.sh" stock >/dev/null ||
+	fail config/stock "the stock kernel of the series lacks options of configs/"
+
+# The series ends at make test's tree: the same files, the same contents.
+if out=$(diff -rq -x .git -x .nsrs "$work/linux" "$tree" 2>&1); then
+	report PASS same-tree-as-make-test
+else
+	fail same-tree-as-make-test "$(head -n 1 <<<"$out")"
+fi
+report PASS steps "${#patches[@]} patches, each built with CONFIG_NSRS=y and off, in $((SECONDS - start)) s"
+
+log "make test's guest runs on the kernels of the last patch"
+if NSRS_TREE=$work/linux NSRS_TREE_READY=1 NSRS_KERNELS=$work NSRS_RESULTS=$work/results \
+	"$top/scripts/test.sh"; then
+	report PASS boot-and-test "$(tail -n 1 "$work/results/results.txt")"
+else
+	fail boot-and-test "$(tail -n 1 "$work/results/results.txt" 2>/dev/null)"
+fi
+log "done in $((SECONDS - start)) s: $(grep -c '^PASS' "$results") passed, $(grep -c '^FAIL' "$results") failed"
+! grep -q '^FAIL' "$results"
