@@ -8,11 +8,12 @@
 #      (build/series-check/linux), and after each an incremental build of
 #      the nsrs kernel (CONFIG_NSRS=y, once the option exists) and of the
 #      stock one (the option off), in build/series-check/kernel-<flavor>;
-#   4. the tree the last patch leaves is the one make test builds
-#      (scripts/prepare-tree.sh), file for file;
+#   4. the tree the last patch leaves is the one make test builds, file
+#      for file (one scripts/prepare-tree.sh prepares afresh);
 #   5. make test's guest runs and judge on the two kernels of the last
 #      patch, with the selftests of the series' tree (build/series-check/
 #      results/).
+# NSRS_SERIES_STEPS=N stops after the first N patches (steps 1 to 3 only).
 # Result lines "PASS|FAIL host series/<check>" go to
 # build/series-check/results.txt; the run fails on the first failure of
 # steps 1 to 4, and on any failure of step 5.
@@ -37,24 +38,30 @@ NSRS_SERIES=$series "$top/scripts/series.sh"
 mapfile -t patches < <(ls "$series"/[0-9]*.patch | grep -v '/0000-cover-letter.patch$')
 report PASS make-series "${#patches[@]} patches and a cover letter"
 
-# checkpatch.pl runs from a kernel tree; the prepared one has the same script.
-"$top/scripts/prepare-tree.sh" >/dev/null
-for p in "${patches[@]}"; do
-	name=$(basename "$p" .patch)
-	if out=$(cd "$tree" && scripts/checkpatch.pl --strict -q --no-summary "$p" 2>&1) && [ -z "$out" ]; then
-		report PASS "checkpatch/$name"
-	else
-		printf '%s\n' "$out" >"$work/checkpatch-$name.txt"
-		report FAIL "checkpatch/$name" "$(grep -m1 -E '^(ERROR|WARNING|CHECK)' <<<"$out")"
-	fi
-done
-
 log "extracting $(basename "$tarball") into ${work#$top/}/linux"
 mkdir -p "$work/linux"
 tar -xf "$tarball" -C "$work/linux" --strip-components=1
 git -C "$work/linux" init -q
 git -C "$work/linux" add -A -f	# Debian's .gitignore ignores the whole top level
 git -C "$work/linux" -c user.name=base -c user.email=base@localhost commit -qm base
+
+# checkpatch.pl's findings for patch $1, but for its one documented false
+# positive here: a selftest that tells a kernel without listns() by the
+# ENOSYS of an unknown system call number, which is what ENOSYS means.
+checkpatch() {
+	(cd "$work/linux" && scripts/checkpatch.pl --strict -q --no-summary --show-types "$1" 2>&1) |
+		awk -v RS= -v ORS='\n\n' '!(/^WARNING:ENOSYS:/ && /FILE: tools\/testing\/selftests\//)'
+}
+# checkpatch.pl runs from a kernel tree: the pristine one, still at base.
+for p in "${patches[@]}"; do
+	name=$(basename "$p" .patch)
+	if out=$(checkpatch "$p") && [ -z "$(tr -d '\n' <<<"$out")" ]; then
+		report PASS "checkpatch/$name"
+	else
+		printf '%s\n' "$out" >"$work/checkpatch-$name.txt"
+		report FAIL "checkpatch/$name" "$(grep -m1 -E '^(ERROR|WARNING|CHECK)' <<<"$out")"
+	fi
+done
 
 # Build one kernel of the series' tree as it stands: configured afresh, as
 # the Kconfig options of the patches so far allow, and built incrementally.
@@ -70,13 +77,19 @@ build_step() {
 	report PASS "build/$name/$flavor" "$((SECONDS - t)) s, $state"
 }
 
-for p in "${patches[@]}"; do
+steps=${NSRS_SERIES_STEPS:-${#patches[@]}}
+for p in "${patches[@]:0:$steps}"; do
 	name=$(basename "$p" .patch)
 	git -C "$work/linux" -c user.name=check -c user.email=check@localhost am -q "$p" ||
 		fail "apply/$name" "git am fails"
 	build_step nsrs "$name"
 	build_step stock "$name"
 done
+if [ "$steps" -lt "${#patches[@]}" ]; then
+	report PASS steps "the first $steps of ${#patches[@]} patches, each built with CONFIG_NSRS=y and off, in $((SECONDS - start)) s"
+	! grep -q '^FAIL' "$results"
+	exit
+fi
 # The last step's kernels have the whole configuration: configured once
 # more, and checked this time.
 rm -f "$work"/kernel-{nsrs,stock}/.nsrs-config
@@ -85,8 +98,10 @@ NSRS_TREE=$work/linux NSRS_KERNELS=$work "$top/scripts/build-kernel.sh" nsrs >/d
 NSRS_TREE=$work/linux NSRS_KERNELS=$work "$top/scripts/build-kernel.sh" stock >/dev/null ||
 	fail config/stock "the stock kernel of the series lacks options of configs/"
 
-# The series ends at make test's tree: the same files, the same contents.
-if out=$(diff -rq -x .git -x .nsrs "$work/linux" "$tree" 2>&1); then
+# The series ends at make test's tree: the same files, the same contents as
+# a tree scripts/prepare-tree.sh prepares afresh.
+NSRS_TREE=$work/prepared "$top/scripts/prepare-tree.sh" >/dev/null
+if out=$(diff -rq -x .git -x .nsrs "$work/linux" "$work/prepared" 2>&1); then
 	report PASS same-tree-as-make-test
 else
 	fail same-tree-as-make-test "$(head -n 1 <<<"$out")"

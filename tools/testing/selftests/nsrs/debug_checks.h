@@ -38,6 +38,7 @@
 #include <linux/nsfs.h>
 #include <linux/types.h>
 
+#include "../kselftest.h"
 #include "deadline.h"
 
 #ifndef __NR_clone3
@@ -293,7 +294,7 @@ static inline int walk_ns_links(struct inums *s)
 		while ((t = readdir(tasks))) {
 			if (!is_number(t->d_name))
 				continue;
-			for (i = 0; i < sizeof(links) / sizeof(links[0]); i++) {
+			for (i = 0; i < ARRAY_SIZE(links); i++) {
 				snprintf(path, sizeof(path), "/proc/%s/task/%s/ns/%s",
 					 p->d_name, t->d_name, links[i]);
 				len = readlink(path, link, sizeof(link) - 1);
@@ -465,7 +466,7 @@ static inline void klog_count(const char *text, struct klog_counts *c, const cha
 		if (strstr(buf, "page allocation failure"))
 			continue;
 		memset(seen, 0, sizeof(seen));
-		for (i = 0; i < sizeof(klog_marks) / sizeof(klog_marks[0]); i++) {
+		for (i = 0; i < ARRAY_SIZE(klog_marks); i++) {
 			if (seen[klog_marks[i].kind])
 				continue;
 			for (p = buf; (p = strstr(p, klog_marks[i].text)); p++)
@@ -499,7 +500,7 @@ static inline void klog_begin(struct klog_mark *m, const char *who)
 
 	snprintf(m->text, sizeof(m->text), "nsrs-selftest %s %d %ld begins", who, getpid(),
 		 now_ms());
-	m->readable = log != NULL;
+	m->readable = !!log;
 	if (log)
 		klog_count(log, &m->before, NULL);
 	free(log);

@@ -99,6 +99,7 @@ static const char *const fi_files[] = {
 	"probability", "interval", "times", "space", "verbose", "task-filter",
 	"ignore-gfp-wait", "ignore-gfp-highmem", "min-order", "cache-filter",
 };
+
 #define FI_FILES ARRAY_SIZE(fi_files)
 
 /*
@@ -272,7 +273,9 @@ static void inject_arm(struct injector *inj, enum mode mode, unsigned int n)
 	inj->mode = mode;
 	inj->n = n;
 	snprintf(inj->text, sizeof(inj->text), "%u", n);
-	inj->armed = inj->stuck = inj->consumed = false;
+	inj->armed = false;
+	inj->stuck = false;
+	inj->consumed = false;
 	inj->calls = 0;
 }
 
@@ -307,12 +310,13 @@ static inline void inject_end(struct injector *inj)
 
 /* expr with the injection inj is armed for; errno is expr's. */
 #define INJECTED(inj, expr) ({			\
+	struct injector *__inj = (inj);		\
 	long __ret;				\
 	int __err;				\
-	inject_begin(inj);			\
+	inject_begin(__inj);			\
 	__ret = (long)(expr);			\
 	__err = errno;				\
-	inject_end(inj);			\
+	inject_end(__inj);			\
 	errno = __err;				\
 	__ret;					\
 })
@@ -370,8 +374,7 @@ struct shared {
 	struct injector outcome;	/* of the last attempt, for the sweep */
 };
 
-static __attribute__((format(printf, 2, 3))) void stats_bad(struct stats *st, const char *fmt,
-							       ...)
+static __printf(2, 3) void stats_bad(struct stats *st, const char *fmt, ...)
 {
 	char msg[320];
 	va_list ap;
@@ -549,6 +552,7 @@ static const char *const ns_links[] = {
 	"cgroup", "ipc", "mnt", "net", "pid", "pid_for_children",
 	"time", "time_for_children", "user", "uts",
 };
+
 #define NS_LINKS ARRAY_SIZE(ns_links)
 
 /*
@@ -648,8 +652,8 @@ static void clone_verify(struct stats *st, long ret)
 }
 
 /* One attempt, in a child of its own (an unshare() changes the task). */
-static int create_attempt(const struct create_variant *v, struct stats *st, enum mode mode,
-			  unsigned int n, struct injector *outcome)
+static int create_attempt(const struct create_variant *v, struct stats *st,
+			  enum mode mode, unsigned int n, struct injector *outcome)
 {
 	unsigned long before[NS_LINKS];
 	struct injector inj;
@@ -836,7 +840,8 @@ static int nsfs_worker(struct stats *so, struct stats *su, int attempts)
 	for (i = 0; i < attempts; i++) {
 		mode = sweep_next(&s_open, &n, &interval);
 		if (drop_caches(drop) || (mode == BY_TASK && fi_interval(interval))) {
-			stats_bad(so, "cannot drop caches or set the interval: %s", strerror(errno));
+			stats_bad(so, "cannot drop caches or set the interval: %s",
+				  strerror(errno));
 			return 1;
 		}
 		inject_arm(&inj, mode, n);
@@ -863,7 +868,8 @@ static int nsfs_worker(struct stats *so, struct stats *su, int attempts)
 
 		mode = sweep_next(&s_ioctl, &n, &interval);
 		if (drop_caches(drop) || (mode == BY_TASK && fi_interval(interval))) {
-			stats_bad(su, "cannot drop caches or set the interval: %s", strerror(errno));
+			stats_bad(su, "cannot drop caches or set the interval: %s",
+				  strerror(errno));
 			return 1;
 		}
 		inject_arm(&inj, mode, n);
@@ -942,6 +948,7 @@ static const struct {
 } registry_types[] = {
 	{ "uts", CLONE_NEWUTS }, { "ipc", CLONE_NEWIPC }, { "net", CLONE_NEWNET },
 };
+
 #define REGISTRY_TYPES ARRAY_SIZE(registry_types)
 
 static int registry_worker(struct stats *sl, struct stats *so, struct stats *sr, int attempts)
@@ -978,7 +985,7 @@ static int registry_worker(struct stats *sl, struct stats *so, struct stats *sr,
 			return 1;
 		}
 		link[len] = '\0';
-		strcpy(names[k], link);
+		snprintf(names[k], sizeof(names[k]), "%s", link);
 		inums[k] = ns_name_inum(link);
 		snprintf(paths[k], sizeof(paths[k]), PROC_NS "/%s", link);
 	}
@@ -993,7 +1000,8 @@ static int registry_worker(struct stats *sl, struct stats *so, struct stats *sr,
 
 		mode = sweep_next(&s_lstat, &n, &interval);
 		if (drop_caches(drop) || (mode == BY_TASK && fi_interval(interval))) {
-			stats_bad(sl, "cannot drop caches or set the interval: %s", strerror(errno));
+			stats_bad(sl, "cannot drop caches or set the interval: %s",
+				  strerror(errno));
 			return 1;
 		}
 		inject_arm(&inj, mode, n);
@@ -1013,7 +1021,8 @@ static int registry_worker(struct stats *sl, struct stats *so, struct stats *sr,
 
 		mode = sweep_next(&s_open, &n, &interval);
 		if (drop_caches(drop) || (mode == BY_TASK && fi_interval(interval))) {
-			stats_bad(so, "cannot drop caches or set the interval: %s", strerror(errno));
+			stats_bad(so, "cannot drop caches or set the interval: %s",
+				  strerror(errno));
 			return 1;
 		}
 		inject_arm(&inj, mode, n);
@@ -1038,7 +1047,8 @@ static int registry_worker(struct stats *sl, struct stats *so, struct stats *sr,
 
 		mode = sweep_next(&s_list, &n, &interval);
 		if (drop_caches(drop) || (mode == BY_TASK && fi_interval(interval))) {
-			stats_bad(sr, "cannot drop caches or set the interval: %s", strerror(errno));
+			stats_bad(sr, "cannot drop caches or set the interval: %s",
+				  strerror(errno));
 			return 1;
 		}
 		inject_arm(&inj, mode, n);
@@ -1094,7 +1104,8 @@ FIXTURE_SETUP(faults)
 	ASSERT_EQ(0, private_mounts()) TH_LOG("%s", strerror(errno));
 	debugfs_ready();
 	if (access(FAILSLAB, F_OK))
-		SKIP(return, "no failslab: kernel without CONFIG_FAILSLAB/FAULT_INJECTION_DEBUG_FS");
+		SKIP(return,
+		     "no failslab: kernel without CONFIG_FAILSLAB/FAULT_INJECTION_DEBUG_FS");
 	ASSERT_EQ(0, access("/proc/thread-self/make-it-fail", W_OK));
 	ASSERT_EQ(0, access("/proc/thread-self/fail-nth", W_OK));
 	self->attempts = env_attempts();
@@ -1141,10 +1152,15 @@ static void print_stats(const struct stats *st)
 	for (i = 0; i < ERRNO_KINDS && st->errnos[i][1]; i++)
 		len += snprintf(errs + len, sizeof(errs) - len, "%s%s %d", i ? ", " : "",
 				errno_name(st->errnos[i][0], name, sizeof(name)), st->errnos[i][1]);
-	/* The runner collects these lines: the count the kernel injected, else the failures seen. */
+	/*
+	 * The runner collects these lines: the count the kernel injected, else
+	 * the failures seen.
+	 */
 	printf("NSRS-FAULTS %s injected=%ld attempts=%d\n", st->path,
 	       st->injected >= 0 ? st->injected : (long)st->failed, st->attempts);
-	printf("# %s: %d of %d calls failed (%s); fail-nth reached %d of %d, up to %u allocations per call; make-it-fail %d%s\n",
+	printf("# %s: %d of %d calls failed (%s); "
+	       "fail-nth reached %d of %d, up to %u allocations per call; "
+	       "make-it-fail %d%s\n",
 	       st->path, st->failed, st->attempts, st->failed ? errs : "none", st->consumed,
 	       st->by_nth, st->max_calls, st->by_task,
 	       st->injected < 0 ? "; debugfs times unreadable" : "");
@@ -1154,9 +1170,9 @@ static void print_stats(const struct stats *st)
 /*
  * After the paths: settings back, a line per path, and the kernel as we
  * found it: the same live namespaces (within RELEASE_MS), no report in its
- * log.
+ * log.  (struct _test_data_faults is FIXTURE_DATA(faults), the type of self.)
  */
-static void finish(struct __test_metadata *_metadata, FIXTURE_DATA(faults) *self, int nstats)
+static void finish(struct __test_metadata *_metadata, struct _test_data_faults *self, int nstats)
 {
 	char missing[256], counts[256], *excerpt;
 	struct inums now = { 0 };
@@ -1182,8 +1198,8 @@ static void finish(struct __test_metadata *_metadata, FIXTURE_DATA(faults) *self
 		return;
 	}
 	klog_describe(&grown, counts, sizeof(counts));
-	EXPECT_EQ(0, klog_total(&grown)) TH_LOG("kernel log: %s, from: %.3000s", counts,
-						 excerpt ? excerpt : "?");
+	EXPECT_EQ(0, klog_total(&grown))
+		TH_LOG("kernel log: %s, from: %.3000s", counts, excerpt ? excerpt : "?");
 	free(excerpt);
 }
 
@@ -1210,7 +1226,7 @@ static int run_worker(struct stats *st, int (*fn)(void *), void *arg)
  * own, sweeping fail-nth over the call's allocations and make-it-fail at
  * growing intervals.
  */
-static void create_path(struct __test_metadata *_metadata, FIXTURE_DATA(faults) *self,
+static void create_path(struct __test_metadata *_metadata, struct _test_data_faults *self,
 			const struct create_variant *cv)
 {
 	struct injector *outcome = &self->sh->outcome;
@@ -1234,9 +1250,8 @@ static void create_path(struct __test_metadata *_metadata, FIXTURE_DATA(faults) 
 		 */
 		if (cv->flag == CLONE_NEWUSER)
 			interval = 1;
-		if (mode == BY_TASK) {
+		if (mode == BY_TASK)
 			ASSERT_EQ(0, fi_interval(interval)) TH_LOG("%s", strerror(errno));
-		}
 		memset(outcome, 0, sizeof(*outcome));
 		pid = fork();
 		ASSERT_GE(pid, 0);
@@ -1256,21 +1271,50 @@ static void create_path(struct __test_metadata *_metadata, FIXTURE_DATA(faults) 
  * A test per path, each with its own budget: under KASAN and TCG the nine
  * paths together take longer than one test's timeout.
  */
-#define CREATE_TEST(name, index)					\
-	TEST_F_TIMEOUT(faults, create_##name, 150)			\
-	{								\
-		create_path(_metadata, self, &creates[index]);		\
-	}
+TEST_F_TIMEOUT(faults, create_cgroup, 150)
+{
+	create_path(_metadata, self, &creates[0]);
+}
 
-CREATE_TEST(cgroup, 0)
-CREATE_TEST(ipc, 1)
-CREATE_TEST(mnt, 2)
-CREATE_TEST(net, 3)
-CREATE_TEST(pid, 4)
-CREATE_TEST(time, 5)
-CREATE_TEST(user, 6)
-CREATE_TEST(uts, 7)
-CREATE_TEST(clone3_newpid, 8)
+TEST_F_TIMEOUT(faults, create_ipc, 150)
+{
+	create_path(_metadata, self, &creates[1]);
+}
+
+TEST_F_TIMEOUT(faults, create_mnt, 150)
+{
+	create_path(_metadata, self, &creates[2]);
+}
+
+TEST_F_TIMEOUT(faults, create_net, 150)
+{
+	create_path(_metadata, self, &creates[3]);
+}
+
+TEST_F_TIMEOUT(faults, create_pid, 150)
+{
+	create_path(_metadata, self, &creates[4]);
+}
+
+TEST_F_TIMEOUT(faults, create_time, 150)
+{
+	create_path(_metadata, self, &creates[5]);
+}
+
+TEST_F_TIMEOUT(faults, create_user, 150)
+{
+	create_path(_metadata, self, &creates[6]);
+}
+
+TEST_F_TIMEOUT(faults, create_uts, 150)
+{
+	create_path(_metadata, self, &creates[7]);
+}
+
+TEST_F_TIMEOUT(faults, create_clone3_newpid, 150)
+{
+	create_path(_metadata, self, &creates[8]);
+}
 
 struct depth_arg {
 	int depth, attempts;
@@ -1326,7 +1370,8 @@ TEST_F_TIMEOUT(faults, nsfs_open_and_ioctl, 150)
 		.attempts = self->attempts,
 	};
 
-	SKIP_WITHOUT_NS("net");
+	if (no_ns_type(_metadata, "net"))
+		return;
 	a.open->path = "nsfs/open-proc-self-ns-net";
 	a.ioctl->path = "nsfs/ns-get-userns";
 	ASSERT_EQ(0, run_worker(a.open, nsfs_run, &a));

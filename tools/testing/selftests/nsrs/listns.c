@@ -32,12 +32,14 @@ static bool kernel_has_listns(void)
 	return listns_from(0, 0, 0, ids, 1) >= 0 || errno != ENOSYS;
 }
 
-#define SKIP_WITHOUT_LISTNS()						\
-	do {								\
-		if (!kernel_has_listns())				\
-			SKIP(return, "no listns() (ENOSYS): a kernel "	\
-			     "without mainline's namespace ids, as stock 6.12"); \
-	} while (0)
+/* In a TEST(): without listns(), mark the test skipped and return true. */
+static bool no_listns(struct __test_metadata *_metadata)
+{
+	if (!kernel_has_listns())
+		SKIP(return true,
+		     "no listns() (ENOSYS): a kernel without mainline's namespace ids, as stock 6.12");
+	return false;
+}
 
 static bool ascending(const __u64 *v, long n)
 {
@@ -52,7 +54,7 @@ static int own_ids(__u64 *out)
 {
 	int n = 0;
 
-	for (size_t i = 0; i < sizeof(ns_kinds) / sizeof(ns_kinds[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(ns_kinds); i++)
 		if (ns_present(ns_kinds[i].name))
 			out[n++] = ns_id_of(0, ns_kinds[i].name);
 	return n;
@@ -64,19 +66,20 @@ TEST(lists_every_namespace_in_order)
 	long n;
 	int k;
 
-	SKIP_WITHOUT_LISTNS();
+	if (no_listns(_metadata))
+		return;
 	n = listns_from(0, 0, 0, ids, MAX_IDS);
 	ASSERT_GT(n, 0);
 	EXPECT_TRUE(ascending(ids, n));
 	k = own_ids(mine);
 	for (int i = 0; i < k; i++) {
+		/* Braced: EXPECT_*() is two statements, the check and its handler. */
 		EXPECT_TRUE(has_id(ids, n, mine[i])) TH_LOG("id %llu", mine[i]);
 	}
 	/* The initial namespaces come first, with the fixed ids: 1 to 8. */
 	for (int i = 0; i < k; i++) {
-		if (mine[i] <= NS_LAST_INIT_ID) {
+		if (mine[i] <= NS_LAST_INIT_ID)
 			EXPECT_LE(ids[0], mine[i]);
-		}
 	}
 	EXPECT_LE(ids[0], NS_LAST_INIT_ID);
 	TH_LOG("%ld namespaces", n);
@@ -86,8 +89,9 @@ TEST(filters_by_type)
 {
 	size_t i;
 
-	SKIP_WITHOUT_LISTNS();
-	for (i = 0; i < sizeof(ns_kinds) / sizeof(ns_kinds[0]); i++) {
+	if (no_listns(_metadata))
+		return;
+	for (i = 0; i < ARRAY_SIZE(ns_kinds); i++) {
 		int flag = ns_kinds[i].flag;
 		long n;
 
@@ -129,7 +133,8 @@ TEST(pages_add_up_to_the_whole)
 	long whole, got = 0, n;
 	__u64 last = 0;
 
-	SKIP_WITHOUT_LISTNS();
+	if (no_listns(_metadata))
+		return;
 	whole = listns_from(0, 0, 0, ids, MAX_IDS);
 	ASSERT_GT(whole, 0);
 	for (;;) {
@@ -164,7 +169,8 @@ TEST(paging_while_namespaces_come_and_go)
 	int walks = 0, churner_status;
 	pid_t churner;
 
-	SKIP_WITHOUT_LISTNS();
+	if (no_listns(_metadata))
+		return;
 	churner = fork();
 	ASSERT_GE(churner, 0);
 	if (churner == 0) {
@@ -191,9 +197,8 @@ TEST(paging_while_namespaces_come_and_go)
 				break;
 			}
 			ASSERT_TRUE(ascending(page, n));
-			if (n) {
+			if (n)
 				ASSERT_GT(page[0], last);
-			}
 			for (long i = 0; i < n; i++)
 				if (page[i] <= NS_LAST_INIT_ID)
 					seen_initial |= 1ULL << page[i];
@@ -202,7 +207,7 @@ TEST(paging_while_namespaces_come_and_go)
 			last = page[n - 1];
 		}
 		/* The initial namespaces never go, and come first. */
-		for (size_t i = 0; i < sizeof(ns_kinds) / sizeof(ns_kinds[0]); i++)
+		for (size_t i = 0; i < ARRAY_SIZE(ns_kinds); i++)
 			if (ns_present(ns_kinds[i].name))
 				want_initial |= 1ULL << initial_id(ns_kinds[i].flag);
 		ASSERT_EQ(want_initial, seen_initial) TH_LOG("walk %d", walks);
@@ -219,7 +224,8 @@ TEST(errors_in_mainline_order)
 	char big[64] = { 0 };
 	long page = sysconf(_SC_PAGESIZE);
 
-	SKIP_WITHOUT_LISTNS();
+	if (no_listns(_metadata))
+		return;
 	/* flags first, then the count, then the buffer, then the request. */
 	EXPECT_EQ(-1, sys_listns(NULL, NULL, 2000000, 1));
 	EXPECT_EQ(EINVAL, errno);
@@ -281,7 +287,8 @@ TEST(fault_in_the_middle_of_the_buffer)
 	__u64 *buf;
 	char *map;
 
-	SKIP_WITHOUT_LISTNS();
+	if (no_listns(_metadata))
+		return;
 	ASSERT_GE(listns_from(0, 0, 0, ids, MAX_IDS), 4);
 	map = mmap(NULL, 2 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	ASSERT_NE(MAP_FAILED, map);
@@ -304,8 +311,10 @@ TEST(an_unprivileged_task_sees_its_own_namespaces)
 {
 	pid_t pid;
 
-	SKIP_WITHOUT_LISTNS();
-	SKIP_WITHOUT_NS("net");
+	if (no_listns(_metadata))
+		return;
+	if (no_ns_type(_metadata, "net"))
+		return;
 	pid = fork();
 	ASSERT_GE(pid, 0);
 	if (pid == 0) {
@@ -338,7 +347,8 @@ TEST(root_of_a_child_pid_namespace_sees_its_own)
 {
 	pid_t pid;
 
-	SKIP_WITHOUT_LISTNS();
+	if (no_listns(_metadata))
+		return;
 	ASSERT_EQ(0, unshare(CLONE_NEWPID)) {
 		if (errno == EPERM)
 			SKIP(return, "not root");
@@ -374,7 +384,8 @@ TEST(filters_by_owner)
 	pid_t pid;
 	char c;
 
-	SKIP_WITHOUT_LISTNS();
+	if (no_listns(_metadata))
+		return;
 	if (!ns_flags_present(CLONE_NEWNET | CLONE_NEWUTS))
 		SKIP(return, "no net or uts namespaces");
 	ASSERT_EQ(0, pipe(to_parent));

@@ -11,7 +11,7 @@
  *  - with CLONE_NEWCGROUP they succeed and make nothing: without
  *    CONFIG_CGROUPS, copy_cgroup_ns() hands back the task's (absent) one.
  *
- * A test of one type skips without it (SKIP_WITHOUT_NS()); a test that goes
+ * A test of one type skips without it (no_ns_type()); a test that goes
  * over every type leaves out those the kernel lacks, and says so in its log.
  * The mount namespace is always there, and so are pid and user namespaces
  * on the kernels these tests run on (CONFIG_NSRS depends on PID_NS and
@@ -27,6 +27,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+
+#include "../kselftest_harness.h"
 
 #ifndef CLONE_NEWTIME
 #define CLONE_NEWTIME 0x00000080
@@ -60,7 +62,7 @@ static inline const char *ns_config(const char *link)
 {
 	size_t i, len = ns_kind_len(link);
 
-	for (i = 0; i < sizeof(ns_kinds) / sizeof(ns_kinds[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(ns_kinds); i++)
 		if (strlen(ns_kinds[i].name) == len && !strncmp(ns_kinds[i].name, link, len))
 			return ns_kinds[i].config;
 	return "an unknown option";
@@ -87,7 +89,7 @@ static inline bool ns_flags_present(int flags)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(ns_kinds) / sizeof(ns_kinds[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(ns_kinds); i++)
 		if ((flags & ns_kinds[i].flag) && !ns_present(ns_kinds[i].name))
 			return false;
 	return true;
@@ -105,7 +107,7 @@ static inline int ns_absent_flags(void)
 
 	if (absent < 0) {
 		absent = 0;
-		for (i = 0; i < sizeof(ns_kinds) / sizeof(ns_kinds[0]); i++)
+		for (i = 0; i < ARRAY_SIZE(ns_kinds); i++)
 			if (!ns_present(ns_kinds[i].name))
 				absent |= ns_kinds[i].flag;
 	}
@@ -128,17 +130,29 @@ static inline const char *ns_first_present(const char *link, ...)
 	return link;
 }
 
-/* In a TEST(): skip, saying why, unless the kernel has namespaces of link's type. */
-#define SKIP_WITHOUT_NS(link)							\
-	do {									\
-		if (!ns_present(link))						\
-			SKIP(return, "no /proc/self/ns/%s: kernel without %s",	\
-			     (link), ns_config(link));				\
-	} while (0)
+/*
+ * In a TEST(): unless the kernel has namespaces of link's type, mark the test
+ * skipped, saying why, and return true; the test then returns:
+ *
+ *	if (no_ns_type(_metadata, "uts"))
+ *		return;
+ */
+static inline bool no_ns_type(struct __test_metadata *_metadata, const char *link)
+{
+	if (!ns_present(link))
+		SKIP(return true, "no /proc/self/ns/%s: kernel without %s", link, ns_config(link));
+	return false;
+}
 
-/* In a TEST() going over every type: a line in its log for a type left out. */
+/*
+ * In a TEST() going over every type: a line in its log for a type left out.
+ * A macro, so that the line names the test's file and line.
+ */
 #define LOG_NS_ABSENT(link)							\
-	TH_LOG("no /proc/self/ns/%s: kernel without %s, not checked", (link),	\
-	       ns_config(link))
+	do {									\
+		const char *__link = (link);					\
+		TH_LOG("no /proc/self/ns/%s: kernel without %s, not checked",	\
+		       __link, ns_config(__link));				\
+	} while (0)
 
 #endif /* NSRS_NS_PRESENT_H */

@@ -28,13 +28,15 @@ static bool kernel_has_nsfs_handles(void)
 	return ret == 0;
 }
 
-#define SKIP_WITHOUT_HANDLES()						\
-	do {								\
-		if (!kernel_has_nsfs_handles())				\
-			SKIP(return, "ns files cannot be encoded (errno %d): " \
-			     "a kernel without nsfs file handles, as stock 6.12", \
-			     errno);					\
-	} while (0)
+/* In a TEST(): without nsfs file handles, mark the test skipped and return true. */
+static bool no_nsfs_handles(struct __test_metadata *_metadata)
+{
+	if (!kernel_has_nsfs_handles())
+		SKIP(return true,
+		     "ns files cannot be encoded (errno %d): a kernel without nsfs file handles, as stock 6.12",
+		     errno);
+	return false;
+}
 
 static int open_self_ns(const char *name)
 {
@@ -56,8 +58,9 @@ TEST(every_type_round_trips)
 {
 	size_t i;
 
-	SKIP_WITHOUT_HANDLES();
-	for (i = 0; i < sizeof(ns_kinds) / sizeof(ns_kinds[0]); i++) {
+	if (no_nsfs_handles(_metadata))
+		return;
+	for (i = 0; i < ARRAY_SIZE(ns_kinds); i++) {
 		const char *name = ns_kinds[i].name;
 		struct nsfs_handle h;
 		struct stat st;
@@ -96,7 +99,8 @@ TEST(a_handle_by_id_alone)
 	struct nsfs_handle h;
 	int fd, again;
 
-	SKIP_WITHOUT_HANDLES();
+	if (no_nsfs_handles(_metadata))
+		return;
 	fd = open_self_ns("mnt");
 	ASSERT_GE(fd, 0);
 	ns_handle_of_id(ns_id_of_fd(fd), &h);
@@ -112,7 +116,8 @@ TEST(a_short_buffer_is_told_the_size)
 	struct nsfs_handle h;
 	int mnt_id, fd;
 
-	SKIP_WITHOUT_HANDLES();
+	if (no_nsfs_handles(_metadata))
+		return;
 	fd = open_self_ns("user");
 	ASSERT_GE(fd, 0);
 	memset(&h, 0, sizeof(h));
@@ -130,7 +135,8 @@ TEST(malformed_handles_are_stale)
 	struct stat st;
 	int fd, again;
 
-	SKIP_WITHOUT_HANDLES();
+	if (no_nsfs_handles(_metadata))
+		return;
 	fd = open_self_ns("user");
 	ASSERT_GE(fd, 0);
 	ASSERT_EQ(0, fstat(fd, &st));
@@ -154,7 +160,8 @@ TEST(malformed_handles_are_stale)
 	EXPECT_EQ(ESTALE, errno);
 	h = good;		/* no such namespace */
 	h.fid.ns_id = 1ULL << 60;
-	h.fid.ns_type = h.fid.ns_inum = 0;
+	h.fid.ns_type = 0;
+	h.fid.ns_inum = 0;
 	EXPECT_EQ(-1, open_ns_handle(&h, O_RDONLY));
 	EXPECT_EQ(ESTALE, errno);
 	h = good;		/* too short */
@@ -184,8 +191,10 @@ TEST(a_namespace_that_is_gone_is_stale)
 	char c;
 	pid_t pid;
 
-	SKIP_WITHOUT_HANDLES();
-	SKIP_WITHOUT_NS("uts");
+	if (no_nsfs_handles(_metadata))
+		return;
+	if (no_ns_type(_metadata, "uts"))
+		return;
 	ASSERT_EQ(0, pipe(to_parent));
 	ASSERT_EQ(0, pipe(to_child));
 	pid = fork();
@@ -236,9 +245,10 @@ TEST(open_flags_an_ns_file_refuses)
 	struct nsfs_handle h;
 	int fd;
 
-	SKIP_WITHOUT_HANDLES();
+	if (no_nsfs_handles(_metadata))
+		return;
 	ASSERT_EQ(0, ns_handle_of_self("user", &h));
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		EXPECT_EQ(-1, open_ns_handle(&h, cases[i].flags)) TH_LOG("%s", cases[i].name);
 		EXPECT_EQ(cases[i].err, errno) TH_LOG("%s", cases[i].name);
 	}
@@ -259,8 +269,9 @@ TEST(an_unprivileged_task_opens_what_it_is_in)
 	size_t i, n = 0;
 	pid_t pid;
 
-	SKIP_WITHOUT_HANDLES();
-	for (i = 0; i < sizeof(ns_kinds) / sizeof(ns_kinds[0]); i++) {
+	if (no_nsfs_handles(_metadata))
+		return;
+	for (i = 0; i < ARRAY_SIZE(ns_kinds); i++) {
 		if (!ns_present(ns_kinds[i].name))
 			continue;
 		ASSERT_EQ(0, ns_handle_of_self(ns_kinds[i].name, &initial[n++]));
@@ -291,7 +302,7 @@ TEST(an_unprivileged_task_opens_what_it_is_in)
 				close(fd);
 		}
 		/* Its own new ones open. */
-		for (i = 0; i < sizeof(ns_kinds) / sizeof(ns_kinds[0]); i++) {
+		for (i = 0; i < ARRAY_SIZE(ns_kinds); i++) {
 			struct nsfs_handle mine;
 			int fd;
 
@@ -316,8 +327,10 @@ TEST(root_of_a_child_pid_namespace_opens_only_its_own)
 	pid_t pid;
 	int fd;
 
-	SKIP_WITHOUT_HANDLES();
-	SKIP_WITHOUT_NS("net");
+	if (no_nsfs_handles(_metadata))
+		return;
+	if (no_ns_type(_metadata, "net"))
+		return;
 	ASSERT_EQ(0, ns_handle_of_self("net", &net));
 	ASSERT_EQ(0, ns_handle_of_self("user", &user));
 	ASSERT_EQ(0, unshare(CLONE_NEWPID));

@@ -31,6 +31,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <linux/nsfs.h>
+#include <linux/types.h>
 
 #include "../kselftest_harness.h"
 #include "ns_present.h"
@@ -166,10 +167,10 @@ static void check_related_fd(struct __test_metadata *_metadata, int fd, int nsty
 struct holder {
 	pid_t pid;
 	int done;
-	uint64_t note;
+	__u64 note;
 };
 
-typedef int (*setup_fn)(uint64_t *note);
+typedef int (*setup_fn)(__u64 *note);
 
 /* 0 once the child is set up, else its exit status (or -1). */
 static int hold(struct holder *h, setup_fn setup)
@@ -183,7 +184,7 @@ static int hold(struct holder *h, setup_fn setup)
 	if (h->pid < 0)
 		return -1;
 	if (h->pid == 0) {
-		uint64_t note = 0;
+		__u64 note = 0;
 
 		close(ready[0]);
 		close(done[1]);
@@ -213,7 +214,7 @@ static int release(struct holder *h)
 }
 
 /* Two user namespaces deep; the note is the middle one's inode. */
-static int unshare_user_twice(uint64_t *note)
+static int unshare_user_twice(__u64 *note)
 {
 	uid_t uid = geteuid();
 	gid_t gid = getegid();
@@ -246,7 +247,7 @@ static const struct {
  * A new user namespace, and in the same call every namespace of owned[] of a
  * type the kernel has.
  */
-static int unshare_user_and_owned(uint64_t *note)
+static int unshare_user_and_owned(__u64 *note)
 {
 	int flags = CLONE_NEWUSER;
 	size_t i;
@@ -258,7 +259,7 @@ static int unshare_user_and_owned(uint64_t *note)
 }
 
 /* A user namespace made by OWNER_UID; the note is its owner uid seen from inside. */
-static int unshare_user_as_owner(uint64_t *note)
+static int unshare_user_as_owner(__u64 *note)
 {
 	uid_t uid;
 	int fd;
@@ -794,7 +795,8 @@ TEST(one_inode_under_concurrent_opens_and_drop_caches)
 		stashed[j].ino = st.st_ino;
 	}
 	if (!present)
-		SKIP(return, "no /proc/self/ns/net nor uts: kernel without CONFIG_NET_NS and CONFIG_UTS_NS");
+		SKIP(return,
+		     "no /proc/self/ns/net nor uts: kernel without CONFIG_NET_NS and CONFIG_UTS_NS");
 	s.drop_caches = open("/proc/sys/vm/drop_caches", O_WRONLY | O_CLOEXEC);
 	if (s.drop_caches < 0)
 		SKIP(return, "no /proc/sys/vm/drop_caches");
@@ -905,7 +907,8 @@ TEST(bind_mount_of_uts_in_mountinfo)
 	char want[64];
 	int fd;
 
-	SKIP_WITHOUT_NS("uts");
+	if (no_ns_type(_metadata, "uts"))
+		return;
 	ASSERT_EQ(0, stat("/proc/self/ns/uts", &ns));
 	fd = open(target, O_CREAT | O_WRONLY | O_CLOEXEC, 0600);
 	ASSERT_GE(fd, 0);

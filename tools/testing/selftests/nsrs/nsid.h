@@ -3,7 +3,7 @@
  * Mainline's namespace ABI (6.18 to 7.0), which nsrs brings to 6.12:
  * 64-bit namespace ids (NS_GET_ID), nsfs file handles (FILEID_NSFS,
  * FD_NSFS_ROOT) and listns(2).  The stock 6.12 kernel has none of it: the
- * tests that use it skip there, saying so (SKIP_WITHOUT_NSID()).
+ * tests that use it skip there, saying so (no_nsid()).
  *
  * The definitions are mainline's, repeated here for headers that predate
  * them.
@@ -149,13 +149,18 @@ static inline bool kernel_has_nsid(void)
 	return ns_id_of(0, "user") != 0;
 }
 
-#define SKIP_WITHOUT_NSID()						\
-	do {								\
-		if (!kernel_has_nsid())					\
-			SKIP(return, "no NS_GET_ID (errno %d): a kernel " \
-			     "without mainline's namespace ids, as stock " \
-			     "6.12", errno);				\
-	} while (0)
+/*
+ * In a TEST(): without namespace ids, mark the test skipped, saying why, and
+ * return true; the test then returns.
+ */
+static inline bool no_nsid(struct __test_metadata *_metadata)
+{
+	if (!kernel_has_nsid())
+		SKIP(return true,
+		     "no NS_GET_ID (errno %d): a kernel without mainline's namespace ids, as stock 6.12",
+		     errno);
+	return false;
+}
 
 static inline long sys_listns(const struct listns_req *req, __u64 *ids,
 			      size_t nr, unsigned int flags)
@@ -240,7 +245,7 @@ static inline int ns_handle_of_self(const char *name, struct nsfs_handle *h)
 	return ret;
 }
 
-/* A handle naming the namespace of id id alone. */
+/* A handle naming a namespace by its id alone: @id. */
 static inline void ns_handle_of_id(__u64 id, struct nsfs_handle *h)
 {
 	memset(h, 0, sizeof(*h));

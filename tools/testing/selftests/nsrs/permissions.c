@@ -182,7 +182,8 @@ TEST(setns_into_pid_namespaces_only_downwards)
 	/* EOF, not a byte, if the checks inside failed: see the child's status. */
 	if (read(sync[0], &c, 1) != 1) {
 		close(done[1]);
-		EXPECT_EQ(0, wait_ok(child)) TH_LOG("1 unshare, 2 fork, 3 ancestor allowed, 4 own refused");
+		EXPECT_EQ(0, wait_ok(child))
+			TH_LOG("1 unshare, 2 fork, 3 ancestor allowed, 4 own refused");
 		return;
 	}
 	/* The child's namespace is below ours: root may enter it. */
@@ -217,7 +218,8 @@ TEST(unprivileged_setns_is_refused)
 	pid_t pid;
 
 	if (!have_net && !have_uts)
-		SKIP(return, "no /proc/self/ns/net nor uts: kernel without CONFIG_NET_NS and CONFIG_UTS_NS");
+		SKIP(return,
+		     "no /proc/self/ns/net nor uts: kernel without CONFIG_NET_NS and CONFIG_UTS_NS");
 	if (!have_net)
 		LOG_NS_ABSENT("net");
 	if (!have_uts)

@@ -36,6 +36,7 @@
  * harness's timeout before the checks.
  */
 #define _GNU_SOURCE
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -94,8 +95,8 @@
 #define READERS_PCT 55
 #define RELEASE_PCT 70
 
-_Static_assert(ROUNDS_PCT < JOIN_PCT && JOIN_PCT < READERS_PCT && READERS_PCT < RELEASE_PCT &&
-	       RELEASE_PCT < 100, "the test's phases in order, within its timeout");
+static_assert(ROUNDS_PCT < JOIN_PCT && JOIN_PCT < READERS_PCT && READERS_PCT < RELEASE_PCT &&
+	      RELEASE_PCT < 100, "the test's phases in order, within its timeout");
 
 enum kind { CHURN, NEST, BIND, STORM, KINDS };
 
@@ -169,7 +170,8 @@ static int churn(int w, int r)
 
 		pid = syscall(__NR_clone3, &args, sizeof(args));
 		if (pid < 0) {
-			fprintf(stderr, "# churn: clone3(%#x): %s\n", flags, strerror(errno));
+			fprintf(stderr, "# %s: clone3(%#x): %s\n", __func__, flags,
+				strerror(errno));
 			return 1;
 		}
 		/* The child is init of its new pid namespace, if it has one. */
@@ -195,7 +197,7 @@ static int churn(int w, int r)
 		}
 	}
 	if (wait_status(pid)) {
-		fprintf(stderr, "# churn: %s(%#x): child status %d\n",
+		fprintf(stderr, "# %s: %s(%#x): child status %d\n", __func__,
 			use_clone3 ? "clone3" : "unshare", flags, wait_status(pid));
 		return 3;
 	}
@@ -225,7 +227,8 @@ static int nest_chain(int avail, struct shared *sh)
 			return 1;
 		}
 		if (made == avail) {
-			fprintf(stderr, "# nest: a pid namespace beyond level %d\n", MAX_PID_NS_LEVEL);
+			fprintf(stderr, "# nest: a pid namespace beyond level %d\n",
+				MAX_PID_NS_LEVEL);
 			return 2;
 		}
 		pid = fork();
@@ -252,7 +255,7 @@ static int nest(int avail, struct shared *sh)
 		_exit(nest_chain(avail, sh));
 	status = wait_status(pid);
 	if (status)
-		fprintf(stderr, "# nest: chain status %d\n", status);
+		fprintf(stderr, "# %s: chain status %d\n", __func__, status);
 	return status;
 }
 
@@ -477,7 +480,7 @@ static int storm(int r, struct shared *sh)
 	}
 	status = wait_status(pid);
 	if (status)
-		fprintf(stderr, "# storm: status %d\n", status);
+		fprintf(stderr, "# %s: status %d\n", __func__, status);
 	return status;
 }
 
@@ -494,7 +497,7 @@ static enum kind kind_of(int w, int r)
 	return s % 2 ? BIND : CHURN;
 }
 
-/* Up to rounds rounds, none started after deadline (now_ms()). */
+/* Rounds, up to @rounds of them, none started after @deadline (now_ms()). */
 static int worker(int w, int rounds, long deadline, int avail, const char *target,
 		  struct shared *sh)
 {
@@ -525,7 +528,7 @@ static int worker(int w, int rounds, long deadline, int avail, const char *targe
 			ret = -1;
 		}
 		if (ret) {
-			fprintf(stderr, "# worker %d, round %d (%s): failed (%d)\n", w, r,
+			fprintf(stderr, "# %s %d, round %d (%s): failed (%d)\n", __func__, w, r,
 				kind_names[kind], ret);
 		} else {
 			add(&sh->rounds[kind], 1);
@@ -626,9 +629,9 @@ static int pick_entry(unsigned int *seed, char *path, size_t size, char *name)
 			continue;
 		seen++;
 		if (n < 64)
-			strcpy(names[n++], e->d_name);
+			snprintf(names[n++], sizeof(names[0]), "%s", e->d_name);
 		else if (rand_r(seed) % seen < 64)
-			strcpy(names[rand_r(seed) % 64], e->d_name);
+			snprintf(names[rand_r(seed) % 64], sizeof(names[0]), "%s", e->d_name);
 	}
 	closedir(d);
 	if (!n) {
@@ -655,7 +658,7 @@ static int pick_link(unsigned int *seed, char *path, size_t size)
 		return -1;
 	while ((e = readdir(d)) && n < 256)
 		if (is_number(e->d_name) && strlen(e->d_name) < sizeof(pids[0]))
-			strcpy(pids[n++], e->d_name);
+			snprintf(pids[n++], sizeof(pids[0]), "%s", e->d_name);
 	closedir(d);
 	if (!n) {
 		errno = ENODATA;
@@ -686,7 +689,7 @@ static int reader(int id, bool registry, struct shared *sh)
 		add(&sh->reads, 1);
 		if (registry ? pick_entry(&seed, path, sizeof(path), name) :
 			       pick_link(&seed, path, sizeof(path))) {
-			fprintf(stderr, "# reader %d: listing: %s\n", id, strerror(errno));
+			fprintf(stderr, "# %s %d: listing: %s\n", __func__, id, strerror(errno));
 			ret = 1;
 			break;
 		}
@@ -696,13 +699,14 @@ static int reader(int id, bool registry, struct shared *sh)
 				add(&sh->vanished, 1);
 				continue;
 			}
-			fprintf(stderr, "# reader %d: readlink %s: %s\n", id, path, strerror(errno));
+			fprintf(stderr, "# %s %d: readlink %s: %s\n", __func__, id, path,
+				strerror(errno));
 			ret = 2;
 			break;
 		}
 		link[len] = '\0';
 		if (registry && strcmp(link, name)) {
-			fprintf(stderr, "# reader %d: %s reads %s\n", id, path, link);
+			fprintf(stderr, "# %s %d: %s reads %s\n", __func__, id, path, link);
 			ret = 3;
 			break;
 		}
@@ -713,7 +717,8 @@ static int reader(int id, bool registry, struct shared *sh)
 				add(&sh->vanished, 1);
 				continue;
 			}
-			fprintf(stderr, "# reader %d: open %s: %s\n", id, path, strerror(errno));
+			fprintf(stderr, "# %s %d: open %s: %s\n", __func__, id, path,
+				strerror(errno));
 			ret = 4;
 			break;
 		}
@@ -726,7 +731,8 @@ static int reader(int id, bool registry, struct shared *sh)
 		if (type < 0 || ioctl(fd, NS_GET_NSTYPE) != ns_types[type].flag || fstat(fd, &st) ||
 		    st.st_ino != ns_name_inum(link)) {
 			if (registry || type < 0) {
-				fprintf(stderr, "# reader %d: %s opens something else\n", id, path);
+				fprintf(stderr, "# %s %d: %s opens something else\n", __func__, id,
+					path);
 				ret = 5;
 			} else {
 				add(&sh->vanished, 1);
@@ -736,7 +742,7 @@ static int reader(int id, bool registry, struct shared *sh)
 		} else if ((ns_types[type].flag & (CLONE_NEWUTS | CLONE_NEWNET | CLONE_NEWIPC)) &&
 			   r % 4 == 0) {
 			if (setns_in_child(fd, type, link)) {
-				fprintf(stderr, "# reader %d: cannot join %s\n", id, link);
+				fprintf(stderr, "# %s %d: cannot join %s\n", __func__, id, link);
 				ret = 7;
 			} else {
 				add(&sh->joined, 1);
@@ -859,11 +865,12 @@ TEST(namespace_churn_is_clean)
 	}
 	printf("# %s: %ld rounds by %d workers in %ld ms (deadline %d s)\n", _metadata->name,
 	       total, WORKERS, churned - began, TIMEOUT_S * ROUNDS_PCT / 100);
-	printf("# stress: churn %ld, nest %ld (%ld pid namespaces), bind %ld (%ld bound), storm %ld (%ld children); %d readers: %ld reads, %ld opened, %ld vanished, %ld ioctls, %ld setns; %s\n",
-	       sh->rounds[CHURN], sh->rounds[NEST], sh->levels, sh->rounds[BIND], sh->bound,
-	       sh->rounds[STORM], sh->storm_children, READERS, sh->reads, sh->opened,
-	       sh->vanished, sh->ioctls, sh->joined,
-	       registry ? PROC_NS : "no " PROC_NS ": /proc/*/ns links");
+	fprintf(stdout,
+		"# stress: churn %ld, nest %ld (%ld pid namespaces), bind %ld (%ld bound), storm %ld (%ld children); %d readers: %ld reads, %ld opened, %ld vanished, %ld ioctls, %ld setns; %s\n",
+		sh->rounds[CHURN], sh->rounds[NEST], sh->levels, sh->rounds[BIND], sh->bound,
+		sh->rounds[STORM], sh->storm_children, READERS, sh->reads, sh->opened,
+		sh->vanished, sh->ioctls, sh->joined,
+		registry ? PROC_NS : "no " PROC_NS ": /proc/*/ns links");
 	fflush(stdout);
 	if (cut_short)
 		TH_LOG("rounds by worker:%s (at most %d), from %ld to %ld ms into the test", done,
@@ -881,11 +888,10 @@ TEST(namespace_churn_is_clean)
 
 	if (leaks) {
 		report = kmemleak_check(ended, KMEMLEAK_AGE_S);
-		if (!report) {
+		if (!report)
 			TH_LOG("cannot read kmemleak: %s", strerror(errno));
-		} else {
+		else
 			EXPECT_EQ(0, strlen(report)) TH_LOG("kmemleak: %.3000s", report);
-		}
 		free(report);
 	}
 
@@ -893,8 +899,8 @@ TEST(namespace_churn_is_clean)
 		TH_LOG("cannot read the kernel log: %s", strerror(errno));
 	} else {
 		klog_describe(&grown, counts, sizeof(counts));
-		EXPECT_EQ(0, klog_total(&grown)) TH_LOG("kernel log: %s, from: %.3000s", counts,
-							 excerpt ? excerpt : "?");
+		EXPECT_EQ(0, klog_total(&grown))
+			TH_LOG("kernel log: %s, from: %.3000s", counts, excerpt ? excerpt : "?");
 	}
 	free(excerpt);
 	munmap(sh, sizeof(*sh));
