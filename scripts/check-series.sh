@@ -48,8 +48,9 @@ git -C "$work/linux" -c user.name=base -c user.email=base@localhost commit -qm b
 # checkpatch.pl's findings for patch $1, but for its one documented false
 # positive here: a selftest that tells a kernel without listns() by the
 # ENOSYS of an unknown system call number, which is what ENOSYS means.
+# Its SPDX check of new files runs Debian's python3, which has ply and git.
 checkpatch() {
-	(cd "$work/linux" && scripts/checkpatch.pl --strict -q --no-summary --show-types "$1" 2>&1) |
+	(cd "$work/linux" && PATH=/usr/bin:$PATH scripts/checkpatch.pl --strict -q --no-summary --show-types "$1" 2>&1) |
 		awk -v RS= -v ORS='\n\n' '!(/^WARNING:ENOSYS:/ && /FILE: tools\/testing\/selftests\//)'
 }
 # checkpatch.pl runs from a kernel tree: the pristine one, still at base.

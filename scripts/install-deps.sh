@@ -5,9 +5,11 @@ set -euo pipefail
 
 RUST_PIN=1.85.0+dfsg3-1~deb12u3
 BINDGEN_VERSION=0.71.1
+# python3-ply and python3-git: checkpatch.pl's SPDX check of new files (make
+# check-series); git: make series.
 PKGS="linux-source-6.12 clang-19 lld-19 llvm-19 libclang-19-dev flex bison bc
       libelf-dev libssl-dev cpio qemu-system-x86 busybox-static make gcc
-      python3 perl xz-utils libcap-dev libc6-dev rsync
+      python3 perl xz-utils libcap-dev libc6-dev rsync git python3-ply python3-git
       util-linux iproute2 bubblewrap crun criu"
 PINNED="rustc-web rust-web-src libstd-rust-web-dev rust-web-clippy"
 
