@@ -19,6 +19,7 @@
 # steps 1 to 4, and on any failure of step 5.
 set -euo pipefail
 . "$(dirname "$0")/env.sh"
+. "$top/scripts/series-files.sh"
 
 tarball=${KERNEL_TARBALL:-/usr/src/linux-source-6.12.tar.xz}
 series=$build/series
@@ -39,11 +40,7 @@ mapfile -t patches < <(ls "$series"/[0-9]*.patch | grep -v '/0000-cover-letter.p
 report PASS make-series "${#patches[@]} patches and a cover letter"
 
 log "extracting $(basename "$tarball") into ${work#$top/}/linux"
-mkdir -p "$work/linux"
-tar -xf "$tarball" -C "$work/linux" --strip-components=1
-git -C "$work/linux" init -q
-git -C "$work/linux" add -A -f	# Debian's .gitignore ignores the whole top level
-git -C "$work/linux" -c user.name=base -c user.email=base@localhost commit -qm base
+pristine_git_tree "$tarball" "$work/linux"
 
 # checkpatch.pl's findings for patch $1, but for its one documented false
 # positive here: a selftest that tells a kernel without listns() by the

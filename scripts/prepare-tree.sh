@@ -22,11 +22,6 @@ state=$tree/.nsrs	# what was applied: a copy of the series
 log() { printf '==> [tree] %s\n' "$*"; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 
-kernel_version() {
-	awk -F' = ' '$1 == "VERSION" { v = $2 } $1 == "PATCHLEVEL" { p = $2 }
-		$1 == "SUBLEVEL" { s = $2 } END { print v "." p "." s }' "$tree/Makefile"
-}
-
 extract() {
 	[ -f "$tarball" ] || die "kernel source $tarball not found (install linux-source-6.12)"
 	log "extracting $(basename "$tarball") into $tree (about 30 s)"
@@ -63,7 +58,7 @@ apply_series() {
 		[ -e "$state/applied/$name" ] && continue
 		if ! out=$(patch -d "$tree" -p1 -s --batch --dry-run <"$p" 2>&1); then
 			printf '%s\n' "$out" >&2
-			die "patch $name does not apply to Linux $(kernel_version) (from $tarball)"
+			die "patch $name does not apply to Linux $(kernel_version "$tree") (from $tarball)"
 		fi
 		patch -d "$tree" -p1 -s --batch <"$p"
 		cp "$p" "$state/applied/"
@@ -83,14 +78,14 @@ link_files() {
 		fi
 		mkdir -p "$(dirname "$tree/$dst")"
 		ln -sfn "$top/$src" "$tree/$dst"
-	done < <(series_map)
+	done <<<"$map"
 }
 
 # Drop links to the project that are no longer where a file of it goes:
 # files it no longer has, or that moved.
 prune_links() {
 	local wanted
-	wanted=$(series_map | awk '$1 != "-" { print $3 }')
+	wanted=$(awk '$1 != "-" { print $3 }' <<<"$map")
 	(cd "$tree" && find . -path ./.nsrs -prune -o -type l -lname "$top/*" -print) |
 		sed "s|^\./||" | { grep -vxF "$wanted" || true; } | sed "s|^|$tree/|" | xargs -r rm -f
 	# The component's directory before it moved to kernel/nsrs/.
@@ -102,7 +97,8 @@ mkdir -p "$state/applied"
 revert_changed || extract
 apply_series
 
-series_check_assigned
+map=$(series_map)
+series_check_assigned <<<"$map"
 link_files
 prune_links
-log "Linux $(kernel_version) with $(ls "$state/applied" | wc -l) nsrs patches, sources linked"
+log "Linux $(kernel_version "$tree") with $(ls "$state/applied" | wc -l) nsrs patches, sources linked"

@@ -22,19 +22,6 @@ out=${NSRS_SERIES:-$build/series}
 log() { printf '==> [series] %s\n' "$*"; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 
-# A git repository of the pristine tree, its one commit tagged base.
-pristine() {
-	log "extracting $(basename "$tarball") into ${work#$top/} (about a minute)"
-	rm -rf "$work"
-	mkdir -p "$work"
-	tar -xf "$tarball" -C "$work" --strip-components=1
-	git -C "$work" init -q
-	git -C "$work" add -A -f	# Debian's .gitignore ignores the whole top level
-	GIT_AUTHOR_DATE="2000-01-01 00:00:00 +0000" GIT_COMMITTER_DATE="2000-01-01 00:00:00 +0000" \
-		gitc commit -q -m "Linux $(kernel_version) (Debian linux-source-6.12)"
-	git -C "$work" tag base
-}
-
 # git in the work tree, with a fixed identity and, for a commit, the
 # author's date as the committer's, so that the same sources give the same
 # series.
@@ -43,22 +30,17 @@ gitc() {
 		-c commit.gpgsign=false "$@"
 }
 
-kernel_version() {
-	awk -F' = ' '$1 == "VERSION" { v = $2 } $1 == "PATCHLEVEL" { p = $2 }
-		$1 == "SUBLEVEL" { s = $2 } END { print v "." p "." s }' "$work/Makefile"
-}
-
 # Apply patch $1 and add the project's files it carries.
 add_patch() {
 	local patch=$1 nr src dst date
 	nr=$(basename "$patch" | cut -d- -f1)
 	gitc am -q --committer-date-is-author-date "$patch" ||
-		die "$(basename "$patch") does not apply to Linux $(kernel_version)"
+		die "$(basename "$patch") does not apply to Linux $(kernel_version "$work")"
 	while read -r src dst; do
 		[ -e "$work/$dst" ] && die "$src would replace $dst, which the tree has"
 		install -D -m "$(stat -c %a "$top/$src")" "$top/$src" "$work/$dst"
 		git -C "$work" add -f "$dst"
-	done < <(series_files_of "$nr")
+	done < <(series_files_of "$nr" <<<"$map")
 	date=$(git -C "$work" log -1 --format=%aD)
 	GIT_COMMITTER_DATE=$date gitc commit -q --amend --no-edit --allow-empty
 }
@@ -99,8 +81,10 @@ open(cover, "w").write(text)
 EOF
 }
 
-series_check_assigned
-pristine
+map=$(series_map)
+series_check_assigned <<<"$map"
+log "extracting $(basename "$tarball") into ${work#$top/} (about a minute)"
+pristine_git_tree "$tarball" "$work"
 for p in "$top"/patches/[0-9]*.patch; do
 	add_patch "$p"
 done
@@ -108,4 +92,4 @@ rm -rf "$out"
 gitc format-patch -q --cover-letter --no-signature --thread=shallow \
 	-o "$out" base..HEAD
 cover_letter "$out"/0000-cover-letter.patch
-log "$(ls "$out" | grep -vc '^0000-') patches and a cover letter in ${out#$top/}, against Linux $(kernel_version)"
+log "$(ls "$out" | grep -vc '^0000-') patches and a cover letter in ${out#$top/}, against Linux $(kernel_version "$work")"
