@@ -46,7 +46,7 @@ for applet in $(/bin/busybox --list); do
 done
 mknod -m 600 "$stage/dev/console" c 5 1
 install -m 755 "$top/guest/init" "$stage/init"
-install -m 755 "$top/guest/nsrs-run-tests" "$top/guest/nsrs-demo" "$stage/bin/"
+install -m 755 "$top/guest/nsrs-run-tests" "$top/guest/nsrs-demo" "$top/guest/nsrs-boot-check" "$stage/bin/"
 install -m 644 "$top/guest/profile" "$stage/etc/profile"
 printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n' >"$stage/etc/passwd"
 printf 'root:x:0:\nnogroup:x:65534:\n' >"$stage/etc/group"

@@ -7,7 +7,9 @@
 #   3. git am, one patch at a time, on a freshly extracted tree
 #      (build/series-check/linux), and after each an incremental build of
 #      the nsrs kernel (CONFIG_NSRS=y, once the option exists) and of the
-#      stock one (the option off), in build/series-check/kernel-<flavor>;
+#      stock one (the option off), in build/series-check/kernel-<flavor>,
+#      and a boot of each under QEMU with a small image whose init runs
+#      guest/nsrs-boot-check (namespace files, a child in new namespaces);
 #   4. the tree the last patch leaves is the one make test builds, file
 #      for file (one scripts/prepare-tree.sh prepares afresh);
 #   5. make test's guest runs and judge on the two kernels of the last
@@ -61,6 +63,37 @@ for p in "${patches[@]}"; do
 	fi
 done
 
+# The image each step's kernels boot: busybox, guest/init, and the smoke
+# check it runs in nsrs.mode=boot.  It needs nothing built from the tree.
+boot_image=$work/initramfs-boot.cpio.gz
+make_boot_image() {
+	local stage=$work/initramfs-boot applet
+	mkdir -p "$stage"/{bin,proc,sys,dev,tmp,run}
+	cp /bin/busybox "$stage/bin/"
+	for applet in $(/bin/busybox --list); do
+		[ -e "$stage/bin/$applet" ] || ln -s busybox "$stage/bin/$applet"
+	done
+	mknod -m 600 "$stage/dev/console" c 5 1
+	install -m 755 "$top/guest/init" "$stage/init"
+	install -m 755 "$top/guest/nsrs-boot-check" "$stage/bin/"
+	(cd "$stage" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) | gzip -1 >"$boot_image"
+}
+make_boot_image
+
+# Boot one kernel of the series' tree, as just built: the guest must reach
+# its init, pass every smoke check, and power off.
+boot_step() {
+	local flavor=$1 name=$2 t=$SECONDS log=$work/boot-$flavor.log
+	if ! NSRS_KERNELS=$work NSRS_INITRD=$boot_image NSRS_TIMEOUT=300 NSRS_QUIET=1 \
+		"$top/scripts/run-qemu.sh" "$flavor" boot "$log" >/dev/null 2>&1; then
+		fail "boot/$name/$flavor" "the guest did not finish (log: ${log#$top/})"
+	fi
+	if grep -q '^NSRS-BOOT FAIL' "$log"; then
+		fail "boot/$name/$flavor" "$(grep -m1 '^NSRS-BOOT FAIL' "$log") (log: ${log#$top/})"
+	fi
+	report PASS "boot/$name/$flavor" "$((SECONDS - t)) s, $(grep -c '^NSRS-BOOT ok' "$log") checks"
+}
+
 # Build one kernel of the series' tree as it stands: configured afresh, as
 # the Kconfig options of the patches so far allow, and built incrementally.
 build_step() {
@@ -81,10 +114,12 @@ for p in "${patches[@]:0:$steps}"; do
 	git -C "$work/linux" -c user.name=check -c user.email=check@localhost am -q "$p" ||
 		fail "apply/$name" "git am fails"
 	build_step nsrs "$name"
+	boot_step nsrs "$name"
 	build_step stock "$name"
+	boot_step stock "$name"
 done
 if [ "$steps" -lt "${#patches[@]}" ]; then
-	report PASS steps "the first $steps of ${#patches[@]} patches, each built with CONFIG_NSRS=y and off, in $((SECONDS - start)) s"
+	report PASS steps "the first $steps of ${#patches[@]} patches, each built and booted with CONFIG_NSRS=y and off, in $((SECONDS - start)) s"
 	! grep -q '^FAIL' "$results"
 	exit
 fi
@@ -104,7 +139,7 @@ if out=$(diff -rq -x .git -x .nsrs "$work/linux" "$work/prepared" 2>&1); then
 else
 	fail same-tree-as-make-test "$(head -n 1 <<<"$out")"
 fi
-report PASS steps "${#patches[@]} patches, each built with CONFIG_NSRS=y and off, in $((SECONDS - start)) s"
+report PASS steps "${#patches[@]} patches, each built and booted with CONFIG_NSRS=y and off, in $((SECONDS - start)) s"
 
 log "make test's guest runs on the kernels of the last patch"
 if NSRS_TREE=$work/linux NSRS_TREE_READY=1 NSRS_KERNELS=$work NSRS_RESULTS=$work/results \

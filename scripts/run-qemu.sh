@@ -1,5 +1,6 @@
 #!/bin/bash
-# Boot build/kernel-<flavor> with build/initramfs-<flavor>.cpio.gz under QEMU.
+# Boot build/kernel-<flavor> with build/initramfs-<flavor>.cpio.gz (or
+# NSRS_INITRD) under QEMU.
 #   run-qemu.sh FLAVOR shell            interactive shell on the serial console
 #   run-qemu.sh FLAVOR demo|test LOG    scripted, console copied to LOG,
 #                                       under a timeout (NSRS_TIMEOUT, seconds)
@@ -14,7 +15,7 @@ flavor=${1:?usage: run-qemu.sh nsrs|stock shell|demo|test [LOG]}
 mode=${2:-shell}
 logfile=${3:-/dev/null}
 kernel=$kernels/kernel-$flavor/arch/x86/boot/bzImage
-initrd=$build/initramfs-$flavor.cpio.gz
+initrd=${NSRS_INITRD:-$build/initramfs-$flavor.cpio.gz}
 timeout=${NSRS_TIMEOUT:-1200}
 
 qemu=(qemu-system-x86_64 -machine q35 -accel "${NSRS_ACCEL:-tcg}" -cpu max
