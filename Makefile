@@ -10,8 +10,8 @@
 #   make bench  per-operation cost of the namespace paths on both kernels
 #   make series the patch series a kernel developer applies with git am
 #               (build/series/), generated from patches/ and the sources
-#   make check-series  that series applied to a fresh tree and built at every
-#               patch with CONFIG_NSRS=y and off, then booted through the tests
+#   make check-series  that series applied to a fresh tree, built and booted
+#               at every patch with CONFIG_NSRS=y and off, then the tests
 #
 # Both install what is missing first (Debian 12, as root).  Build output goes
 # to build/, which git ignores.

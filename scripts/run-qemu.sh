@@ -1,9 +1,10 @@
 #!/bin/bash
 # Boot build/kernel-<flavor> with build/initramfs-<flavor>.cpio.gz (or
 # NSRS_INITRD) under QEMU.
-#   run-qemu.sh FLAVOR shell            interactive shell on the serial console
-#   run-qemu.sh FLAVOR demo|test LOG    scripted, console copied to LOG,
-#                                       under a timeout (NSRS_TIMEOUT, seconds)
+#   run-qemu.sh FLAVOR shell                interactive shell on the serial
+#                                           console
+#   run-qemu.sh FLAVOR demo|test|boot LOG   scripted, console copied to LOG,
+#                                           under a timeout (NSRS_TIMEOUT, s)
 # TCG by default: on these machines a KVM guest hangs after the BIOS.
 # NSRS_ACCEL=kvm opts in; NSRS_ICOUNT=1 makes guest time count instructions
 # (one nanosecond each), for repeatable benchmark figures; NSRS_QUIET=1 adds
