@@ -85,16 +85,20 @@ make_boot_image() {
 make_boot_image
 
 # Boot one kernel of the series' tree, as just built: the guest must reach
-# its init, pass every smoke check, and power off.
+# its init, pass every smoke check to the end, and power off, with no
+# kernel warning, BUG or oops on the console (the full console: no quiet).
 boot_step() {
-	local flavor=$1 name=$2 t=$SECONDS log
+	local flavor=$1 name=$2 t=$SECONDS log err splat
 	log=$work/boot-$flavor.log
-	if ! NSRS_KERNELS=$work NSRS_INITRD=$boot_image NSRS_TIMEOUT=300 NSRS_QUIET=1 \
-		"$top/scripts/run-qemu.sh" "$flavor" boot "$log" >/dev/null 2>&1; then
-		fail "boot/$name/$flavor" "the guest did not finish (log: ${log#$top/})"
+	if ! err=$(NSRS_KERNELS=$work NSRS_INITRD=$boot_image NSRS_TIMEOUT=300 \
+		"$top/scripts/run-qemu.sh" "$flavor" boot "$log" 2>&1 >/dev/null); then
+		fail "boot/$name/$flavor" "$(tail -n 1 <<<"$err") (log: ${log#$top/})"
 	fi
-	if grep -q '^NSRS-BOOT FAIL' "$log"; then
-		fail "boot/$name/$flavor" "$(grep -m1 '^NSRS-BOOT FAIL' "$log") (log: ${log#$top/})"
+	if grep -q '^NSRS-BOOT FAIL' "$log" || ! grep -q '^NSRS-BOOT done' "$log"; then
+		fail "boot/$name/$flavor" "$(grep -m1 '^NSRS-BOOT FAIL' "$log" || echo "the smoke check stopped early") (log: ${log#$top/})"
+	fi
+	if splat=$(grep -m1 -E 'WARNING:|BUG:|Oops|Kernel panic|general protection fault' "$log"); then
+		fail "boot/$name/$flavor" "$splat (log: ${log#$top/})"
 	fi
 	report PASS "boot/$name/$flavor" "$((SECONDS - t)) s, $(grep -c '^NSRS-BOOT ok' "$log") checks"
 }
@@ -138,7 +142,8 @@ NSRS_TREE=$work/linux NSRS_KERNELS=$work "$top/scripts/build-kernel.sh" stock >/
 
 # The series ends at make test's tree: the same files, the same contents as
 # a tree scripts/prepare-tree.sh prepares afresh.
-NSRS_TREE=$work/prepared "$top/scripts/prepare-tree.sh" >/dev/null
+NSRS_TREE=$work/prepared "$top/scripts/prepare-tree.sh" >/dev/null ||
+	fail same-tree-as-make-test "scripts/prepare-tree.sh fails"
 if out=$(diff -rq -x .git -x .nsrs "$work/linux" "$work/prepared" 2>&1); then
 	report PASS same-tree-as-make-test
 else

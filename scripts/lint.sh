@@ -9,7 +9,10 @@ report() { printf '%s host lint/%s%s\n' "$1" "$2" "${3:+  # $3}"; }
 for p in "$top"/patches/*.patch; do
 	name=$(basename "$p" .patch)
 	# Run from the kernel tree: checkpatch looks for its tree and git there.
-	if out=$(cd "$tree" && scripts/checkpatch.pl -q --no-summary "$p" 2>&1) && [ -z "$out" ]; then
+	# In a git tree (make check-series's) it checks new files' SPDX lines
+	# with scripts/spdxcheck.py, which needs a python3 with ply and git:
+	# Debian's, which a python3 earlier on PATH (pyenv's) may not be.
+	if out=$(cd "$tree" && PATH=/usr/bin:$PATH scripts/checkpatch.pl -q --no-summary "$p" 2>&1) && [ -z "$out" ]; then
 		report PASS "checkpatch/$name"
 	else
 		report FAIL "checkpatch/$name" "$(head -n 2 <<<"$out" | tr '\n' ' ')"
