@@ -39,13 +39,8 @@ copy_with_libs() {
 }
 
 rm -rf "$stage"
-mkdir -p "$stage"/{bin,sbin,etc,proc,sys,dev,tmp,run,boot,root}
-cp /bin/busybox "$stage/bin/"
-for applet in $(/bin/busybox --list); do
-	[ -e "$stage/bin/$applet" ] || ln -s busybox "$stage/bin/$applet"
-done
-mknod -m 600 "$stage/dev/console" c 5 1
-install -m 755 "$top/guest/init" "$stage/init"
+stage_guest_base "$stage"
+mkdir -p "$stage"/{sbin,etc,boot,root}
 install -m 755 "$top/guest/nsrs-run-tests" "$top/guest/nsrs-demo" "$top/guest/nsrs-boot-check" "$stage/bin/"
 install -m 644 "$top/guest/profile" "$stage/etc/profile"
 printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n' >"$stage/etc/passwd"

@@ -71,14 +71,8 @@ done
 # check it runs in nsrs.mode=boot.  It needs nothing built from the tree.
 boot_image=$work/initramfs-boot.cpio.gz
 make_boot_image() {
-	local stage=$work/initramfs-boot applet
-	mkdir -p "$stage"/{bin,proc,sys,dev,tmp,run}
-	cp /bin/busybox "$stage/bin/"
-	for applet in $(/bin/busybox --list); do
-		[ -e "$stage/bin/$applet" ] || ln -s busybox "$stage/bin/$applet"
-	done
-	mknod -m 600 "$stage/dev/console" c 5 1
-	install -m 755 "$top/guest/init" "$stage/init"
+	local stage=$work/initramfs-boot
+	stage_guest_base "$stage"
 	install -m 755 "$top/guest/nsrs-boot-check" "$stage/bin/"
 	(cd "$stage" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) | gzip -1 >"$boot_image"
 }

@@ -13,6 +13,19 @@ export LIBCLANG_PATH=/usr/lib/llvm-19/lib
 BINDGEN=${BINDGEN:-${CARGO_HOME:-$HOME/.cargo}/bin/bindgen}
 JOBS=${JOBS:-$(nproc)}
 
+# The base of every guest image, in the directory $1: busybox with a link
+# per applet in bin/, the console device, and guest/init as /init.
+stage_guest_base() {
+	local stage=$1 applet
+	mkdir -p "$stage"/{bin,proc,sys,dev,tmp,run}
+	cp /bin/busybox "$stage/bin/"
+	for applet in $(/bin/busybox --list); do
+		[ -e "$stage/bin/$applet" ] || ln -s busybox "$stage/bin/$applet"
+	done
+	mknod -m 600 "$stage/dev/console" c 5 1
+	install -m 755 "$top/guest/init" "$stage/init"
+}
+
 # make in the kernel tree, building into the directory $1.
 kmake() {
 	local out=$1

@@ -32,6 +32,22 @@ bool rust_helper_dir_emit_dots(struct file *file, struct dir_context *ctx)
 	return dir_emit_dots(file, ctx);
 }
 
+/*
+ * An inode's i_fop and a name's len sit in anonymous unions of struct inode
+ * and struct qstr: reach them by their C names rather than by the field
+ * names bindgen makes up for the unions.
+ */
+void rust_helper_nsrs_inode_set_fop(struct inode *inode,
+				    const struct file_operations *fop)
+{
+	inode->i_fop = fop;
+}
+
+u32 rust_helper_nsrs_qstr_len(const struct qstr *name)
+{
+	return name->len;
+}
+
 /* access_ok(), for a Rust caller that checks a whole user buffer first. */
 bool rust_helper_access_ok(const void __user *addr, unsigned long size)
 {

@@ -105,9 +105,9 @@ impl<F: PseudoFs> NewInode<F> {
     /// Sets the file operations of the files opened on the inode.
     #[inline]
     pub fn set_file_operations(&mut self, fops: &'static FileOperations) {
-        // SAFETY: The inode is not published yet (type invariants), so nothing else reads
-        // `i_fop`.
-        unsafe { (*self.0.as_ptr()).__bindgen_anon_3.i_fop = fops.as_raw() };
+        // SAFETY: The inode is valid and not published yet (type invariants), so nothing else
+        // reads `i_fop`; `fops` lives for the rest of the kernel's life.
+        unsafe { bindings::nsrs_inode_set_fop(self.0.as_ptr(), fops.as_raw()) };
     }
 
     /// Gives up the count without dropping it, for a C function that takes it over.

@@ -233,11 +233,11 @@ unsafe extern "C" fn lookup<D: LinkDir>(
 ) -> *mut bindings::dentry {
     // SAFETY: The VFS holds the directory and the dentry, whose name is stable during lookup.
     let (dir, name) = unsafe {
-        let qstr = &(*dentry).d_name;
-        let len = qstr.__bindgen_anon_1.__bindgen_anon_1.len as usize;
+        let qstr = core::ptr::addr_of!((*dentry).d_name);
+        let len = bindings::nsrs_qstr_len(qstr) as usize;
         (
             Inode::from_raw(dir),
-            core::slice::from_raw_parts(qstr.name, len),
+            core::slice::from_raw_parts((*qstr).name, len),
         )
     };
     let (ino, tag) = match D::lookup(dir, name) {
